@@ -1,0 +1,128 @@
+//! `scc`: the command-line companion of the seccomp policy language.
+//!
+//! This file only parses arguments and calls the library; each subcommand lives in its
+//! own module. Exit status: 0 success, 1 findings or policy errors, 2 usage or I/O errors.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use seccomp_dsl::{Arch, Output};
+
+mod compile;
+mod stats;
+
+#[derive(Parser)]
+#[command(name = "scc", version, about = "Compile, check and inspect seccomp policies", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a policy to classic BPF.
+    Compile(compile::Args),
+    /// Size, path lengths and kernel cache coverage of a policy's filters.
+    Stats(stats::Args),
+    /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
+    Disasm(compile::DisasmArgs),
+    /// Explain a diagnostic code, e.g. `scc explain S0101`.
+    Explain {
+        /// The code.
+        code: String,
+    },
+}
+
+/// An architecture on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ArchArg {
+    #[value(name = "x86_64", alias = "amd64")]
+    X86_64,
+    #[value(name = "aarch64", alias = "arm64")]
+    Aarch64,
+}
+
+impl From<ArchArg> for Arch {
+    fn from(a: ArchArg) -> Arch {
+        match a {
+            ArchArg::X86_64 => Arch::X86_64,
+            ArchArg::Aarch64 => Arch::Aarch64,
+        }
+    }
+}
+
+/// A failure that ends the command.
+pub enum Fail {
+    /// Policy errors (already printed): exit 1.
+    Policy,
+    /// Usage or I/O error: printed here, exit 2.
+    Usage(String),
+}
+
+impl From<std::io::Error> for Fail {
+    fn from(e: std::io::Error) -> Fail {
+        Fail::Usage(e.to_string())
+    }
+}
+
+/// Compiles a policy file and prints its diagnostics; fails on errors.
+pub fn load(path: &Path) -> Result<Output, Fail> {
+    let out = seccomp_dsl::compile_file(path)
+        .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
+    if !out.diagnostics.is_empty() {
+        let mut err = anstream::stderr();
+        let _ = write!(err, "{}", out.render_diagnostics(true));
+    }
+    if out.has_errors() {
+        return Err(Fail::Policy);
+    }
+    Ok(out)
+}
+
+/// The programs for `--arch` (or every target of the policy).
+pub fn select(out: &Output, arch: Option<ArchArg>) -> Result<Vec<&seccomp_dsl::Program>, Fail> {
+    match arch {
+        None => Ok(out.programs.iter().collect()),
+        Some(a) => {
+            let a: Arch = a.into();
+            out.program(a).map(|p| vec![p]).ok_or_else(|| {
+                Fail::Usage(format!(
+                    "the policy does not target {a} (see its `arch` statement)"
+                ))
+            })
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.command {
+        Command::Compile(a) => compile::run(a),
+        Command::Stats(a) => stats::run(a),
+        Command::Disasm(a) => compile::disasm(a),
+        Command::Explain { code } => explain(&code),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail::Policy) => ExitCode::from(1),
+        Err(Fail::Usage(msg)) => {
+            let _ = writeln!(anstream::stderr(), "scc: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn explain(code: &str) -> Result<(), Fail> {
+    let c = seccomp_dsl::Code::from_id(code)
+        .ok_or_else(|| Fail::Usage(format!("unknown code `{code}`; codes look like S0101")))?;
+    println!(
+        "{} ({}, {})\n\n{}",
+        c.id(),
+        c.summary(),
+        c.severity().as_str(),
+        c.explanation()
+    );
+    Ok(())
+}

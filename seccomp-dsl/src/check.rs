@@ -1,0 +1,935 @@
+//! AST → checked [`Policy`]: includes spliced, names resolved per architecture, values
+//! evaluated and range-checked against each argument's width.
+//!
+//! Every mistake is collected (not just the first), and a mistake seen on several
+//! architectures is reported once.
+
+use std::collections::HashMap;
+
+use crate::ast::{self, ActionKind, CmpOp, ConstValue, Ident, Item, Rhs};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::groups::{BUILTIN_GROUPS, builtin_group};
+use crate::parse::parse;
+use crate::policy::{Action, ArchPolicy, Expr, Origin, Policy, Rule, Test, TestOp};
+use crate::source::{FileId, SourceMap, Span};
+use crate::tables::{Arch, ArgDef, SyscallDef};
+
+/// A file read for an `include`.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// How the file is named in messages.
+    pub name: String,
+    /// Identity for cycle detection and include-once (a canonical path).
+    pub key: String,
+    pub text: String,
+}
+
+/// Reads included files. The library does no I/O of its own: `scc` uses [`FsLoader`], the
+/// proc-macro a loader rooted at `CARGO_MANIFEST_DIR`.
+pub trait Loader {
+    /// Reads `path` as written in an `include` of the file named `from`.
+    fn load(&mut self, from: &str, path: &str) -> Result<Loaded, String>;
+}
+
+/// Resolves includes relative to the including file's directory on the file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&mut self, from: &str, path: &str) -> Result<Loaded, String> {
+        let base = std::path::Path::new(from)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let p = base.join(path);
+        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+        Ok(Loaded {
+            name: p.display().to_string(),
+            key: key.display().to_string(),
+            text,
+        })
+    }
+}
+
+/// A loader for sources without includes (an `include` is an error).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoLoader;
+
+impl Loader for NoLoader {
+    fn load(&mut self, _from: &str, _path: &str) -> Result<Loaded, String> {
+        Err("includes are not available here".into())
+    }
+}
+
+/// The result of checking: the policy if there were no errors, every diagnostic, and the
+/// parsed files (root first, then includes in the order met) for lints and `scc fmt`.
+#[derive(Debug)]
+pub struct Checked {
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: Vec<(FileId, ast::File)>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses the root file `root` of `sources`, follows its includes through `loader`, and
+/// checks the whole policy.
+pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> Checked {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let text = sources.file(root).text.clone();
+    let Some(ast) = parse(root, &text, &mut diags) else {
+        return Checked {
+            policy: None,
+            diagnostics: diags,
+            files,
+        };
+    };
+    let mut items = Vec::new();
+    let mut flat = Flattener {
+        sources,
+        loader,
+        diags: &mut diags,
+        stack: Vec::new(),
+        seen: Vec::new(),
+        files: &mut files,
+    };
+    let root_key = flat.sources.file(root).name.clone();
+    flat.stack.push(root_key.clone());
+    flat.seen.push(root_key);
+    flat.splice(root, &ast, &mut items);
+    files.insert(0, (root, ast));
+
+    let arches = target_arches(&items, root, &mut diags);
+    let default = find_default(&items, root, &mut diags);
+
+    let mut per_arch: Vec<(Arch, Vec<Diagnostic>, Option<ArchPolicy>)> = Vec::new();
+    for &arch in &arches {
+        let mut l = Lowerer::new(arch, &items);
+        let policy = l.lower(default);
+        per_arch.push((arch, l.diags, policy));
+    }
+    diags.extend(merge_arch_diags(
+        &arches,
+        per_arch.iter().map(|(a, d, _)| (*a, d.clone())).collect(),
+    ));
+    diags.sort_by_key(|d| (d.span().map(|s| (s.file, s.start)), d.code));
+    let failed = diags.iter().any(Diagnostic::is_error);
+    let policy = if failed {
+        None
+    } else {
+        Some(Policy {
+            arches: per_arch.into_iter().filter_map(|(_, _, p)| p).collect(),
+        })
+    };
+    Checked {
+        policy,
+        diagnostics: diags,
+        files,
+    }
+}
+
+/// Convenience: checks a policy held in a string, without includes.
+pub fn check_str(name: &str, text: &str) -> (SourceMap, Checked) {
+    let mut sources = SourceMap::new();
+    let root = sources.add(name, text);
+    let checked = check(&mut sources, root, &mut NoLoader);
+    (sources, checked)
+}
+
+/// Splices includes in place, depth first.
+struct Flattener<'a> {
+    sources: &'a mut SourceMap,
+    loader: &'a mut dyn Loader,
+    diags: &'a mut Vec<Diagnostic>,
+    /// Keys of the files being included, outermost first.
+    stack: Vec<String>,
+    /// Keys of every file included so far (include-once).
+    seen: Vec<String>,
+    files: &'a mut Vec<(FileId, ast::File)>,
+}
+
+impl Flattener<'_> {
+    fn splice(&mut self, file: FileId, ast: &ast::File, out: &mut Vec<Item>) {
+        for item in &ast.items {
+            let Item::Include {
+                path, path_span, ..
+            } = item
+            else {
+                out.push(item.clone());
+                continue;
+            };
+            let from = self.sources.file(file).name.clone();
+            let loaded = match self.loader.load(&from, path) {
+                Ok(l) => l,
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::IncludeNotFound,
+                            format!("cannot read included file `{path}`"),
+                        )
+                        .at(*path_span, "included here")
+                        .note(e),
+                    );
+                    continue;
+                }
+            };
+            if let Some(pos) = self.stack.iter().position(|k| *k == loaded.key) {
+                let chain: Vec<&str> = self.stack[pos..].iter().map(String::as_str).collect();
+                self.diags.push(
+                    Diagnostic::new(Code::IncludeCycle, format!("`{path}` includes itself"))
+                        .at(*path_span, "this include closes a cycle")
+                        .note(format!(
+                            "include chain: {} -> {}",
+                            chain.join(" -> "),
+                            loaded.key
+                        )),
+                );
+                continue;
+            }
+            if self.seen.contains(&loaded.key) {
+                // Included before from elsewhere: like `#pragma once`, splice it only once.
+                continue;
+            }
+            self.seen.push(loaded.key.clone());
+            let id = self.sources.add(loaded.name, loaded.text);
+            let text = self.sources.file(id).text.clone();
+            let Some(sub) = parse(id, &text, self.diags) else {
+                continue;
+            };
+            self.stack.push(loaded.key);
+            self.splice(id, &sub, out);
+            self.stack.pop();
+            self.files.push((id, sub));
+        }
+    }
+}
+
+fn target_arches(items: &[Item], root: FileId, diags: &mut Vec<Diagnostic>) -> Vec<Arch> {
+    let mut first: Option<Span> = None;
+    let mut arches = Vec::new();
+    for item in items {
+        let Item::Arch {
+            arches: names,
+            span,
+        } = item
+        else {
+            continue;
+        };
+        if span.file != root {
+            diags.push(
+                Diagnostic::new(Code::DuplicateArch, "`arch` in an included file")
+                    .at(*span, "only the root policy may choose architectures")
+                    .help("move this statement to the top-level policy file"),
+            );
+            continue;
+        }
+        if let Some(f) = first {
+            diags.push(
+                Diagnostic::new(Code::DuplicateArch, "second `arch` statement")
+                    .at(*span, "duplicate")
+                    .with_secondary(f, "first `arch` here")
+                    .help("list every architecture in one `arch` statement"),
+            );
+            continue;
+        }
+        first = Some(*span);
+        for n in names {
+            match Arch::from_name(&n.name) {
+                Some(a) if arches.contains(&a) => diags.push(
+                    Diagnostic::new(Code::DuplicateArch, format!("`{}` is listed twice", n.name))
+                        .at(n.span, "duplicate"),
+                ),
+                Some(a) => arches.push(a),
+                None => {
+                    let mut d = Diagnostic::new(
+                        Code::UnknownArch,
+                        format!("unknown architecture `{}`", n.name),
+                    )
+                    .at(n.span, "not a supported architecture");
+                    if let Some(s) = did_you_mean(&n.name, Arch::ALL.iter().map(|a| a.name())) {
+                        d = d.suggest(n.span, s, format!("did you mean `{s}`?"));
+                    } else {
+                        d = d.help(format!(
+                            "supported architectures: {}",
+                            Arch::ALL
+                                .iter()
+                                .map(|a| a.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if first.is_none() {
+        arches = Arch::ALL.to_vec();
+    }
+    arches
+}
+
+fn find_default<'a>(
+    items: &'a [Item],
+    root: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'a ast::Action, Span)> {
+    let mut found: Option<(&ast::Action, Span)> = None;
+    for item in items {
+        let Item::Default { action, span } = item else {
+            continue;
+        };
+        if let Some((_, first)) = found {
+            diags.push(
+                Diagnostic::new(Code::DuplicateDefault, "the default action is set twice")
+                    .at(*span, "second `default`")
+                    .with_secondary(first, "first set here")
+                    .help("a policy has exactly one `default`; remove one of them"),
+            );
+        } else {
+            found = Some((action, *span));
+        }
+    }
+    if found.is_none() {
+        let at = Span::new(root, 0, 0);
+        diags.push(
+            Diagnostic::new(Code::MissingDefault, "the policy has no default action")
+                .at(at, "")
+                .note("the default decides every syscall that no rule matches")
+                .suggest(
+                    at,
+                    "default kill;\n",
+                    "for an allowlist, add a default that denies everything else",
+                ),
+        );
+    }
+    found
+}
+
+/// Merges per-architecture diagnostics: identical ones once, and a note on those that
+/// only some architectures produced.
+fn merge_arch_diags(arches: &[Arch], per_arch: Vec<(Arch, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(Diagnostic, Vec<Arch>)> = Vec::new();
+    for (arch, diags) in per_arch {
+        for d in diags {
+            if let Some((_, archs)) = merged.iter_mut().find(|(m, _)| *m == d) {
+                if !archs.contains(&arch) {
+                    archs.push(arch);
+                }
+            } else {
+                merged.push((d, vec![arch]));
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(d, archs)| {
+            if archs.len() < arches.len() {
+                let names: Vec<&str> = archs.iter().map(|a| a.name()).collect();
+                d.note(format!("on {}", names.join(", ")))
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
+/// A `const` value after evaluation for one architecture.
+#[derive(Clone, Debug)]
+enum ConstVal {
+    Value(i128),
+    Set(Vec<i128>),
+}
+
+/// Lowers the flattened items for one architecture.
+struct Lowerer<'a> {
+    arch: Arch,
+    items: &'a [Item],
+    diags: Vec<Diagnostic>,
+    /// `const`s by name: (item index, definition), in definition order.
+    consts: HashMap<&'a str, Vec<(usize, &'a Ident, &'a ConstValue)>>,
+    /// Memoised const values by item index (`None`: evaluation failed).
+    const_memo: HashMap<usize, Option<ConstVal>>,
+    /// User groups by name: (item index, targets).
+    groups: HashMap<&'a str, Vec<GroupDef<'a>>>,
+}
+
+/// A user group definition: (item index, name, targets).
+type GroupDef<'a> = (usize, &'a Ident, &'a [ast::Target]);
+
+/// A syscall target after group expansion.
+struct FlatTarget<'a> {
+    name: &'a str,
+    name_span: Span,
+    cond: Option<&'a ast::Cond>,
+    /// Position the condition's names are resolved at (the group's definition, or the rule).
+    at: usize,
+    target_span: Span,
+    group: Option<Span>,
+    /// From a built-in group: a member missing everywhere is a bug, not the user's.
+    builtin: bool,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(arch: Arch, items: &'a [Item]) -> Self {
+        let mut l = Lowerer {
+            arch,
+            items,
+            diags: Vec::new(),
+            consts: HashMap::new(),
+            const_memo: HashMap::new(),
+            groups: HashMap::new(),
+        };
+        l.collect_definitions();
+        l
+    }
+
+    /// Records `const`s and `group`s, reporting duplicates.
+    fn collect_definitions(&mut self) {
+        for (i, item) in self.items.iter().enumerate() {
+            match item {
+                Item::Const { name, value, .. } => {
+                    let defs = self.consts.entry(&name.name).or_default();
+                    if let Some((_, first, _)) = defs.first() {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::DuplicateDefinition,
+                                format!("constant `{}` is defined twice", name.name),
+                            )
+                            .at(name.span, "redefined here")
+                            .with_secondary(first.span, "first defined here"),
+                        );
+                    }
+                    defs.push((i, name, value));
+                }
+                Item::Group { name, targets, .. } => {
+                    if builtin_group(&name.name).is_some() {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::DuplicateDefinition,
+                                format!("`@{}` is a built-in group", name.name),
+                            )
+                            .at(name.span, "shadows the built-in group")
+                            .help("choose another name; built-in groups cannot be redefined"),
+                        );
+                    }
+                    let defs = self.groups.entry(&name.name).or_default();
+                    if let Some((_, first, _)) = defs.first() {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::DuplicateDefinition,
+                                format!("group `@{}` is defined twice", name.name),
+                            )
+                            .at(name.span, "redefined here")
+                            .with_secondary(first.span, "first defined here"),
+                        );
+                    }
+                    defs.push((i, name, targets));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn lower(&mut self, default: Option<(&ast::Action, Span)>) -> Option<ArchPolicy> {
+        let default_action = default.and_then(|(a, _)| self.action(a));
+        let mut rules = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let Item::Rule(rule) = item else { continue };
+            let action = self.action(&rule.action);
+            let mut flat = Vec::new();
+            self.expand_targets(&rule.targets, i, None, false, &mut flat);
+            for t in flat {
+                let Some(sys) = self.syscall(t.name, t.name_span, t.builtin) else {
+                    continue;
+                };
+                let cond = match t.cond {
+                    None => None,
+                    Some(c) => match self.cond(c, sys, t.at) {
+                        Some(e) => Some(e),
+                        None => continue,
+                    },
+                };
+                if let Some(action) = action {
+                    rules.push(Rule {
+                        syscall: sys,
+                        cond,
+                        action,
+                        origin: Origin {
+                            stmt: rule.span,
+                            target: t.target_span,
+                            group: t.group,
+                        },
+                    });
+                }
+            }
+        }
+        let (default, span) = (default_action?, default?.1);
+        Some(ArchPolicy {
+            arch: self.arch,
+            default,
+            default_span: span,
+            rules,
+        })
+    }
+
+    fn expand_targets(
+        &mut self,
+        targets: &'a [ast::Target],
+        at: usize,
+        group: Option<Span>,
+        builtin: bool,
+        out: &mut Vec<FlatTarget<'a>>,
+    ) {
+        for t in targets {
+            match t {
+                ast::Target::Syscall { name, cond, span } => out.push(FlatTarget {
+                    name: &name.name,
+                    name_span: name.span,
+                    cond: cond.as_ref(),
+                    at,
+                    target_span: *span,
+                    group,
+                    builtin,
+                }),
+                ast::Target::Group { name, span } => {
+                    let group = group.or(Some(*span));
+                    if let Some((def_at, targets)) = self.visible_group(&name.name, at) {
+                        self.expand_targets(targets, def_at, group, builtin, out);
+                    } else if let Some(g) = builtin_group(&name.name) {
+                        for m in g.members {
+                            // Built-in members are plain names; resolve them against the table.
+                            if let Some(sys) = self.arch.syscall(m) {
+                                out.push(FlatTarget {
+                                    name: sys.name,
+                                    name_span: *span,
+                                    cond: None,
+                                    at,
+                                    target_span: *span,
+                                    group,
+                                    builtin: true,
+                                });
+                            }
+                        }
+                    } else {
+                        let user: Vec<&str> = self.groups.keys().copied().collect();
+                        let mut d = Diagnostic::new(
+                            Code::UnknownGroup,
+                            format!("unknown group `@{}`", name.name),
+                        )
+                        .at(*span, "no such group");
+                        if let Some(s) = did_you_mean(
+                            &name.name,
+                            user.iter()
+                                .copied()
+                                .chain(BUILTIN_GROUPS.iter().map(|g| g.name)),
+                        ) {
+                            d = d.suggest(name.span, s, format!("did you mean `@{s}`?"));
+                        } else {
+                            d = d.help(format!(
+                                "built-in groups: {}",
+                                BUILTIN_GROUPS
+                                    .iter()
+                                    .map(|g| format!("@{}", g.name))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        }
+                        if self
+                            .groups
+                            .get(name.name.as_str())
+                            .is_some_and(|d| d.iter().all(|(i, _, _)| *i > at))
+                        {
+                            d = d.note("the group is defined later in the policy; define it before its first use");
+                        }
+                        self.diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    fn visible_group(&self, name: &str, at: usize) -> Option<(usize, &'a [ast::Target])> {
+        self.groups
+            .get(name)?
+            .iter()
+            .rev()
+            .find(|(i, _, _)| *i < at)
+            .map(|(i, _, t)| (*i, *t))
+    }
+
+    /// Resolves a syscall name on this architecture. `None` both for errors and for
+    /// syscalls that exist only on other architectures (skipped silently here).
+    fn syscall(&mut self, name: &str, span: Span, builtin: bool) -> Option<&'static SyscallDef> {
+        if let Some(s) = self.arch.syscall(name) {
+            return Some(s);
+        }
+        if builtin || Arch::ALL.iter().any(|a| a.syscall(name).is_some()) {
+            return None;
+        }
+        let mut d = Diagnostic::new(Code::UnknownSyscall, format!("unknown syscall `{name}`"))
+            .at(span, "not a syscall on any supported architecture");
+        let all = Arch::ALL
+            .iter()
+            .flat_map(|a| a.syscalls().iter().map(|s| s.name));
+        if let Some(s) = did_you_mean(name, all) {
+            d = d.suggest(span, s, format!("did you mean `{s}`?"));
+        }
+        self.diags.push(d);
+        None
+    }
+
+    fn action(&mut self, a: &ast::Action) -> Option<Action> {
+        Some(match &a.kind {
+            ActionKind::Allow => Action::Allow,
+            ActionKind::Log => Action::Log,
+            ActionKind::Kill | ActionKind::KillProcess => Action::KillProcess,
+            ActionKind::KillThread => Action::KillThread,
+            ActionKind::Trap => Action::Trap,
+            ActionKind::Notify => Action::Notify,
+            ActionKind::Errno(v) => {
+                let n = self.value(v, usize::MAX)?;
+                if !(0..=4095).contains(&n) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadErrno, format!("errno value {n} is out of range"))
+                            .at(v.span(), "must be in 0..=4095")
+                            .help("use an errno name such as `EPERM`, `EACCES` or `ENOSYS`"),
+                    );
+                    return None;
+                }
+                Action::Errno(n as u16)
+            }
+            ActionKind::Trace(v) => {
+                let n = self.value(v, usize::MAX)?;
+                if !(0..=0xffff).contains(&n) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadTrace, format!("trace value {n} is out of range"))
+                            .at(v.span(), "must be in 0..=65535"),
+                    );
+                    return None;
+                }
+                Action::Trace(n as u16)
+            }
+        })
+    }
+
+    /// Lowers a condition for one syscall; `None` after reporting an error.
+    fn cond(&mut self, c: &ast::Cond, sys: &'static SyscallDef, at: usize) -> Option<Expr> {
+        match c {
+            ast::Cond::Or(v, _) | ast::Cond::And(v, _) => {
+                let mut parts = Vec::new();
+                let mut ok = true;
+                for c in v {
+                    match self.cond(c, sys, at) {
+                        Some(e) => parts.push(e),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(if matches!(c, ast::Cond::Or(..)) {
+                    Expr::Or(parts)
+                } else {
+                    Expr::And(parts)
+                })
+            }
+            ast::Cond::Not(e, _) => Some(Expr::Not(Box::new(self.cond(e, sys, at)?))),
+            ast::Cond::Cmp(cmp) => self.cmp(cmp, sys, at),
+        }
+    }
+
+    fn cmp(&mut self, cmp: &ast::Cmp, sys: &'static SyscallDef, at: usize) -> Option<Expr> {
+        let (index, arg) = self.arg(&cmp.arg, sys)?;
+        let width = arg.width;
+        let mut mask = width.mask();
+        let mut ok = true;
+        if let Some(m) = &cmp.mask {
+            match self
+                .value(m, at)
+                .and_then(|v| self.fit(v, m.span(), &cmp.arg, arg))
+            {
+                Some(bits) => mask &= bits,
+                None => ok = false,
+            }
+        }
+        let op = match (&cmp.rhs, cmp.op) {
+            (Rhs::Value(v), op) => {
+                let bits = self
+                    .value(v, at)
+                    .and_then(|n| self.fit(n, v.span(), &cmp.arg, arg));
+                let bits = bits?;
+                match op {
+                    CmpOp::Eq => TestOp::Eq(bits),
+                    CmpOp::Ne => TestOp::Ne(bits),
+                    CmpOp::Lt => TestOp::Lt(bits),
+                    CmpOp::Le => TestOp::Le(bits),
+                    CmpOp::Gt => TestOp::Gt(bits),
+                    CmpOp::Ge => TestOp::Ge(bits),
+                    CmpOp::In | CmpOp::NotIn => unreachable!("grammar: `in` takes a set"),
+                }
+            }
+            (Rhs::Set(set), _) => {
+                let mut vals = Vec::new();
+                for v in &set.values {
+                    match self
+                        .value(v, at)
+                        .and_then(|n| self.fit(n, v.span(), &cmp.arg, arg))
+                    {
+                        Some(b) => vals.push(b),
+                        None => ok = false,
+                    }
+                }
+                vals.sort_unstable();
+                vals.dedup();
+                TestOp::In(vals)
+            }
+            (Rhs::SetName(name), _) => {
+                let vals = self.set_const(name, at)?;
+                let mut bits = Vec::new();
+                for n in vals {
+                    match self.fit(n, name.span, &cmp.arg, arg) {
+                        Some(b) => bits.push(b),
+                        None => ok = false,
+                    }
+                }
+                bits.sort_unstable();
+                bits.dedup();
+                TestOp::In(bits)
+            }
+        };
+        if !ok {
+            return None;
+        }
+        let test = Expr::Test(Test {
+            arg: index as u8,
+            width,
+            mask,
+            op,
+            span: cmp.span,
+        });
+        Some(if cmp.op == CmpOp::NotIn {
+            Expr::Not(Box::new(test))
+        } else {
+            test
+        })
+    }
+
+    fn arg(&mut self, name: &Ident, sys: &'static SyscallDef) -> Option<(usize, &'static ArgDef)> {
+        if let Some(found) = sys.arg(&name.name) {
+            return Some(found);
+        }
+        if !sys.implemented {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NoPrototype,
+                    format!("`{}` is not implemented on {}", sys.name, self.arch),
+                )
+                .at(name.span, "its arguments are unknown")
+                .help(format!("use `{}` without a condition", sys.name)),
+            );
+            return None;
+        }
+        let list = sys
+            .args
+            .iter()
+            .map(|a| a.name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Some(i) = crate::tables::positional_arg(&name.name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ArgOutOfRange,
+                    format!("`{}` has no argument {i}", sys.name),
+                )
+                .at(
+                    name.span,
+                    format!(
+                        "`{}` takes {} argument{}",
+                        sys.name,
+                        sys.args.len(),
+                        if sys.args.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .note(format!("{}({list})", sys.name)),
+            );
+            return None;
+        }
+        let mut d = Diagnostic::new(
+            Code::UnknownArg,
+            format!("`{}` has no argument named `{}`", sys.name, name.name),
+        )
+        .at(name.span, "unknown argument")
+        .note(format!("the arguments are: {}({list})", sys.name));
+        let cands = sys
+            .args
+            .iter()
+            .flat_map(|a| std::iter::once(a.name).chain(a.alias));
+        if let Some(s) = did_you_mean(&name.name, cands) {
+            d = d.suggest(name.span, s, format!("did you mean `{s}`?"));
+        } else {
+            d = d.help(format!(
+                "name one of them, or use `arg0`..`arg{}`",
+                sys.args.len().saturating_sub(1)
+            ));
+        }
+        self.diags.push(d);
+        None
+    }
+
+    /// Checks that `v` fits the argument and returns its bit pattern at the argument's width.
+    fn fit(&mut self, v: i128, span: Span, name: &Ident, arg: &ArgDef) -> Option<u64> {
+        let bits = arg.width.bits();
+        let min = -(1i128 << (bits - 1));
+        let max = (1i128 << bits) - 1;
+        if v < min || v > max {
+            self.diags.push(
+                Diagnostic::new(Code::ValueTooWide, format!("value does not fit argument `{}`", name.name))
+                    .at(span, format!("`{}` is {} ({} bits); this value needs more", name.name, arg.ty, bits))
+                    .note(format!("the kernel reads only the low {bits} bits of `{}`: values must be in {min}..={max}", name.name)),
+            );
+            return None;
+        }
+        Some((v as u64) & arg.width.mask())
+    }
+
+    /// Evaluates a value expression as seen from item `at`.
+    fn value(&mut self, v: &ast::Value, at: usize) -> Option<i128> {
+        match v {
+            ast::Value::Number { value, .. } => Some(i128::from(*value)),
+            ast::Value::Neg(v, _) => self.value(v, at).map(|n| -n),
+            ast::Value::Or(vs, span) => {
+                let mut bits = 0u64;
+                let mut negative = false;
+                let mut ok = true;
+                for t in vs {
+                    match self.value(t, at) {
+                        Some(n) if n < i128::from(i64::MIN) || n > i128::from(u64::MAX) => {
+                            self.diags.push(
+                                Diagnostic::new(Code::BadNumber, "value does not fit in 64 bits")
+                                    .at(t.span(), ""),
+                            );
+                            ok = false;
+                        }
+                        Some(n) => {
+                            negative |= n < 0;
+                            bits |= n as u64;
+                        }
+                        None => ok = false,
+                    }
+                }
+                let _ = span;
+                ok.then(|| {
+                    if negative {
+                        i128::from(bits as i64)
+                    } else {
+                        i128::from(bits)
+                    }
+                })
+            }
+            ast::Value::Name(id) => match self.const_lookup(id, at)? {
+                ConstVal::Value(n) => Some(n),
+                ConstVal::Set(_) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::SetExpected,
+                            format!("`{}` is a set, not a value", id.name),
+                        )
+                        .at(id.span, "expected a single value")
+                        .help(format!("to test membership write `arg in {}`", id.name)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn set_const(&mut self, id: &Ident, at: usize) -> Option<Vec<i128>> {
+        match self.const_lookup(id, at)? {
+            ConstVal::Set(v) => Some(v),
+            ConstVal::Value(_) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::SetExpected,
+                        format!("`{}` is a value, not a set", id.name),
+                    )
+                    .at(id.span, "expected a set")
+                    .help(format!("write `in {{{}}}`, or compare with `==`", id.name)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A name as a const (visible at `at`) or a kernel constant of this architecture.
+    fn const_lookup(&mut self, id: &Ident, at: usize) -> Option<ConstVal> {
+        let visible = self
+            .consts
+            .get(id.name.as_str())
+            .and_then(|defs| defs.iter().rev().find(|(i, _, _)| *i < at).copied());
+        if let Some((i, _, value)) = visible {
+            if let Some(v) = self.const_memo.get(&i) {
+                return v.clone();
+            }
+            let v = match value {
+                ConstValue::Value(v) => self.value(v, i).map(ConstVal::Value),
+                ConstValue::Set(s) => {
+                    let mut out = Vec::new();
+                    let mut ok = true;
+                    for v in &s.values {
+                        match self.value(v, i) {
+                            Some(n) => out.push(n),
+                            None => ok = false,
+                        }
+                    }
+                    ok.then_some(ConstVal::Set(out))
+                }
+            };
+            self.const_memo.insert(i, v.clone());
+            return v;
+        }
+        if let Some(v) = self.arch.constant(&id.name) {
+            return Some(ConstVal::Value(i128::from(v)));
+        }
+        let elsewhere: Vec<&str> = Arch::ALL
+            .iter()
+            .filter(|a| a.constant(&id.name).is_some())
+            .map(|a| a.name())
+            .collect();
+        if !elsewhere.is_empty() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ConstantValueMismatch,
+                    format!("`{}` does not exist on {}", id.name, self.arch),
+                )
+                .at(id.span, format!("only defined on {}", elsewhere.join(", ")))
+                .help("restrict the policy with `arch`, or write the number"),
+            );
+            return None;
+        }
+        let mut d = Diagnostic::new(
+            Code::UnknownConstant,
+            format!("unknown constant `{}`", id.name),
+        )
+        .at(id.span, "not defined");
+        let later = self
+            .consts
+            .get(id.name.as_str())
+            .is_some_and(|defs| defs.iter().all(|(i, _, _)| *i >= at));
+        if later {
+            d = d.note("a `const` with this name is defined later; constants must be defined before they are used");
+        } else {
+            let user: Vec<&str> = self.consts.keys().copied().collect();
+            let kernel = Arch::ALL
+                .iter()
+                .flat_map(|a| a.constants().iter().map(|c| c.name));
+            if let Some(s) = did_you_mean(&id.name, user.iter().copied().chain(kernel)) {
+                d = d.suggest(id.span, s, format!("did you mean `{s}`?"));
+            }
+        }
+        self.diags.push(d);
+        None
+    }
+}

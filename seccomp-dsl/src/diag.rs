@@ -1,0 +1,258 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! A [`Diagnostic`] carries byte spans, never rendered text, so each front end shows it in
+//! its own way: `scc` renders it like rustc (with [`Diagnostic::render`]), the proc-macro
+//! points `compile_error!` at the token under the primary span.
+
+use std::fmt::Write as _;
+
+use crate::source::{SourceMap, Span};
+
+pub use crate::codes::Code;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A span with an optional message shown under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A concrete fix: replace the text under `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    /// Where the problem is; `None` for whole-policy findings without a place (rare).
+    pub primary: Option<Label>,
+    /// Related places (`first defined here`).
+    pub secondary: Vec<Label>,
+    /// `= note:` lines.
+    pub notes: Vec<String>,
+    /// `= help:` lines.
+    pub help: Vec<String>,
+    /// A machine-applicable fix, shown as `help: ...` with the patched line.
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: Vec::new(),
+            suggestion: None,
+        }
+    }
+
+    /// Sets the primary span and its label (empty label: caret only).
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help.push(help.into());
+        self
+    }
+
+    pub fn suggest(
+        mut self,
+        span: Span,
+        replacement: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.suggestion = Some(Suggestion {
+            span,
+            replacement: replacement.into(),
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary span, if any.
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+
+    /// Renders like rustc: `error[S0101]: ...`, `--> file:line:col`, the source line with a
+    /// caret under the span, then `= note:` / `= help:` lines. `color` adds ANSI styles.
+    pub fn render(&self, sources: &SourceMap, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Patch, Renderer, Snippet};
+
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let title = level.primary_title(&self.message).id(self.code.id());
+        let mut group = Group::with_title(title);
+
+        // One snippet per file, primary file first.
+        let mut labels: Vec<(&Label, bool)> = Vec::new();
+        if let Some(p) = &self.primary {
+            labels.push((p, true));
+        }
+        labels.extend(self.secondary.iter().map(|l| (l, false)));
+        let mut files: Vec<_> = labels.iter().map(|(l, _)| l.span.file).collect();
+        files.dedup();
+        let mut seen = Vec::new();
+        for file in files {
+            if seen.contains(&file) {
+                continue;
+            }
+            seen.push(file);
+            let src = sources.file(file);
+            let mut snippet = Snippet::source(src.text.as_str()).path(src.name.as_str());
+            for (label, primary) in labels.iter().filter(|(l, _)| l.span.file == file) {
+                let kind = if *primary {
+                    AnnotationKind::Primary
+                } else {
+                    AnnotationKind::Context
+                };
+                let range = clamp(label.span.range(), src.text.len());
+                let mut ann = kind.span(range);
+                if !label.message.is_empty() {
+                    ann = ann.label(label.message.as_str());
+                }
+                snippet = snippet.annotation(ann);
+            }
+            group = group.element(snippet);
+        }
+        for note in &self.notes {
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
+        for help in &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let mut report = vec![group];
+        if let Some(s) = &self.suggestion {
+            let src = sources.file(s.span.file);
+            report.push(
+                Level::HELP.secondary_title(s.message.as_str()).element(
+                    Snippet::source(src.text.as_str())
+                        .path(src.name.as_str())
+                        .patch(Patch::new(
+                            clamp(s.span.range(), src.text.len()),
+                            s.replacement.as_str(),
+                        )),
+                ),
+            );
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = renderer.render(&report);
+        out.push('\n');
+        out
+    }
+
+    /// One line, for contexts without room for a snippet: `file:line:col: error[S0101]: msg`.
+    pub fn one_line(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        if let Some(p) = &self.primary {
+            let _ = write!(out, "{}: ", sources.location(p.span));
+        }
+        let _ = write!(
+            out,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code.id(),
+            self.message
+        );
+        out
+    }
+}
+
+fn clamp(r: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
+    r.start.min(len)..r.end.min(len)
+}
+
+/// The closest candidate to `name` by edit distance, if close enough to be a plausible typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = strsim::damerau_levenshtein(name, c);
+        // Also catch a missing or extra prefix/suffix such as `openat` for `openat2`.
+        let d = if c.starts_with(name) || name.starts_with(c) {
+            d.min(limit)
+        } else {
+            d
+        };
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Renders a list of diagnostics, sorted by position.
+pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    diags.iter().map(|d| d.render(sources, color)).collect()
+}
