@@ -1,0 +1,4 @@
+// The policy of examples/src/bin/attribute.rs, installed by #[sandboxed] before main runs.
+default kill;
+include "stdio.sc";
+allow exit_group, rt_sigreturn, sigaltstack, munmap;
