@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod corpus;
+pub mod inputs;
+
 use std::time::{Duration, Instant};
 
 use seccomp_dsl::Arch;
