@@ -19,6 +19,8 @@ pub mod dd;
 mod emit;
 pub mod tree;
 
+use std::collections::HashMap;
+
 use crate::bpf::{self, SockFilter};
 use crate::diag::{Code as DiagCode, Diagnostic};
 use crate::policy::ArchPolicy;
@@ -158,17 +160,50 @@ fn plan(dd: &dd::Dd, arch: Arch, opts: &Options) -> Vec<Option<Code>> {
             Word::Arch => 1.0,
             Word::Arg { .. } => opts.arg_lambda,
         };
-        let p = tree::plan(
+        let mut p = tree::plan(
             &intervals,
             Params {
                 lambda,
                 mu: opts.mu,
             },
         );
+        if var.word == Word::Nr {
+            // Never more comparisons than libseccomp's layout (one `jeq` per syscall
+            // that is not decided by the default, plus its x32 guard): for small
+            // policies a short chain beats a tree on size, and size is promised.
+            let bound = chain_size(&intervals, cap);
+            let mut lambda = lambda;
+            while p.jumps > bound && lambda < 1e6 {
+                lambda *= 4.0;
+                p = tree::plan(&intervals, Params { lambda, mu: 0.0 });
+            }
+        }
         worst[id] = load + p.worst;
         code[id] = Some(Code::Tree(p.tree));
     }
     code
+}
+
+/// How many comparisons a linear chain needs to dispatch these syscall-number intervals
+/// (libseccomp's layout): one per number that does not go to the most common child, and
+/// one for everything past the arch's numbers (the x32 guard).
+fn chain_size(intervals: &[Interval], cap: u64) -> usize {
+    let mut weight: HashMap<usize, f64> = HashMap::new();
+    for iv in intervals {
+        *weight.entry(iv.child).or_default() += iv.weight;
+    }
+    let background = weight
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(&c, _)| c);
+    intervals
+        .iter()
+        .filter(|iv| Some(iv.child) != background)
+        .map(|iv| {
+            let (s, e) = (u64::from(iv.start), u64::from(iv.end).min(cap - 1));
+            if s >= cap { 1 } else { (e - s + 1) as usize }
+        })
+        .sum()
 }
 
 /// Whether the policy decides `nr` the same way whatever the arguments, and how.
