@@ -29,6 +29,8 @@ fn main() {
         "tsync-conflict" => tsync_conflict(&filter),
         "notify" => notify(&filter),
         "status" => status(&filter),
+        "rust-std" => rust_std(&filter, false),
+        "rust-std-open" => rust_std(&filter, true),
         s => panic!("unknown scenario {s}"),
     };
     std::process::exit(code);
@@ -160,4 +162,39 @@ fn status(f: &Filter) -> i32 {
     } else {
         1
     }
+}
+
+/// What `@rust_std` promises: after the filter is on, std can print, allocate and grow
+/// memory, spawn and join threads, pass messages, catch a panic, and exit. With `open`,
+/// it then opens a file, which the group does not allow.
+fn rust_std(f: &Filter, open: bool) -> i32 {
+    f.installer().install().expect("install");
+    println!("printing to stdout");
+    eprintln!("and to stderr");
+    let mut big = vec![1u8; 64 << 20];
+    big.resize(256 << 20, 2);
+    let (tx, rx) = mpsc::channel();
+    let workers: Vec<_> = (0..4u64)
+        .map(|i| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let v: Vec<u64> = (0..100_000).map(|x| x * i).collect();
+                tx.send(v.iter().sum::<u64>()).unwrap();
+            })
+        })
+        .collect();
+    drop(tx);
+    for w in workers {
+        w.join().unwrap();
+    }
+    let total: u64 = rx.iter().sum();
+    let caught = std::panic::catch_unwind(|| panic!("a caught panic"));
+    if caught.is_ok() || total != 6 * 4_999_950_000 || big[(256 << 20) - 1] != 2 {
+        return 1;
+    }
+    if open {
+        let _ = std::fs::File::open("/etc/hostname");
+        return 3;
+    }
+    0
 }

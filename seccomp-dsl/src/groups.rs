@@ -309,7 +309,7 @@ pub static BUILTIN_GROUPS: &[BuiltinGroup] = &[
     },
     BuiltinGroup {
         name: "rust_std",
-        description: "what a Rust program's std runtime needs after `main` starts to print, allocate, spawn and join threads, panic and exit (derived with `scc trace`, see the README)",
+        description: "what a Rust program's std runtime needs after `main` starts to print, allocate, spawn and join threads, panic and exit (derived by tracing std programs, see the README)",
         members: &[
             "brk",
             "clone",
@@ -318,6 +318,7 @@ pub static BUILTIN_GROUPS: &[BuiltinGroup] = &[
             "exit",
             "exit_group",
             "futex",
+            "getcwd",
             "getrandom",
             "gettid",
             "madvise",

@@ -64,8 +64,8 @@ fn the_readme_lists_every_diagnostic_code() {
 
 #[test]
 fn the_readme_figures_for_dockers_profile_are_what_the_compiler_produces() {
-    let profile =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles/docker-default.x86_64.sc");
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/profiles/docker-default.x86_64.sc");
     let out = seccomp_dsl::compile_file(&profile).expect("../shared/profiles is part of CI");
     assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
     let policy = out.policy.as_ref().unwrap().arch(Arch::X86_64).unwrap();
@@ -75,7 +75,10 @@ fn the_readme_figures_for_dockers_profile_are_what_the_compiler_produces() {
         "| **seccomp-dsl** | **{}** | **{:.2}** | **{}** | **{} / {} (100%)** |",
         s.instructions, s.mean_path, s.worst_path, s.cacheable, s.allowed_unconditionally
     );
-    assert!(readme().contains(&row), "the README should have the row\n{row}");
+    assert!(
+        readme().contains(&row),
+        "the README should have the row\n{row}"
+    );
     // The targets of the language issue, ahead of every peer measured.
     assert!(s.instructions <= 86, "{s:?}");
     assert!(s.mean_path <= 9.2, "{s:?}");
