@@ -313,7 +313,10 @@ fn find_default<'a>(
 
 /// Merges per-architecture diagnostics: identical ones once, and a note on those that
 /// only some architectures produced.
-fn merge_arch_diags(arches: &[Arch], per_arch: Vec<(Arch, Vec<Diagnostic>)>) -> Vec<Diagnostic> {
+pub(crate) fn merge_arch_diags(
+    arches: &[Arch],
+    per_arch: Vec<(Arch, Vec<Diagnostic>)>,
+) -> Vec<Diagnostic> {
     let mut merged: Vec<(Diagnostic, Vec<Arch>)> = Vec::new();
     for (arch, diags) in per_arch {
         for d in diags {

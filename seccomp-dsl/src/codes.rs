@@ -135,4 +135,57 @@ codes! {
     ConstantValueMismatch = "S0120", Error, "constant has no value on an architecture",
         "The constant exists on some target architectures but not on this one, so the rule \
          cannot be compiled for it. Restrict the policy with `arch`, or use a number.";
+
+    DenylistSibling = "S0201", Warning, "denylist misses a sibling syscall",
+        "A denylist (`default allow` or `log`) blocks a syscall but not another that does the \
+         same thing: `openat` but not `open` or `openat2`, `mkdir` but not `mkdirat`, \
+         `execve` but not `execveat`, `dup2` but not `dup3`. An attacker simply uses the \
+         sibling. Block the whole family, or better, write an allowlist.";
+    Clone3Unfiltered = "S0202", Warning, "clone filtered but clone3 allowed",
+        "`clone` is allowed only with some flags, but `clone3` is allowed outright. clone3 \
+         passes its flags in a struct in memory, which seccomp cannot read, so the check on \
+         clone is sidestepped. Give clone3 `errno(ENOSYS)`: libc then falls back to clone, \
+         whose flags the filter does check.";
+    PointerCompared = "S0203", Warning, "pointer argument compared",
+        "A condition compares a pointer argument (a path, a buffer, a struct) with a value \
+         other than 0. The filter sees only the address, never the memory it points to, and \
+         another thread can change that memory after the check (time of check to time of \
+         use). Compare pointers with 0 only; to restrict paths, use Landlock, or `notify` with \
+         a supervisor that reads the memory itself.";
+    DangerousSyscall = "S0204", Warning, "dangerous syscall allowed",
+        "An allowlist allows a syscall that is a classic way out of a sandbox or into the \
+         kernel: ptrace and process_vm_*, module and kexec loading, bpf, perf_event_open, \
+         userfaultfd, mount and namespace changes, the keyring, open_by_handle_at, I/O ports. \
+         Remove it unless the program really needs it; if it does, silence the finding with \
+         `--allow S0204` or a `// scc: allow(S0204)` comment on the rule.";
+    DefaultEperm = "S0205", Warning, "default errno(EPERM)",
+        "Programs take EPERM as \"you may not\" and give up, where ENOSYS means \"this kernel \
+         has no such syscall\" and makes libc and runtimes fall back to an older one (clone3 \
+         to clone, statx to fstat, openat2 to openat). Prefer `default errno(ENOSYS);`.";
+    DefaultKillThread = "S0206", Warning, "default kill_thread",
+        "`kill_thread` kills only the calling thread: the rest of the process goes on, maybe \
+         holding locks the dead thread held, in a state nobody tested. Use `default kill;`, \
+         which kills the whole process.";
+
+    ShadowedRule = "S0301", Warning, "rule never reached",
+        "Rules are tried in file order and the first match decides. An earlier rule on the \
+         same syscall already matches every call this one would, so it never applies. Move \
+         the more specific rule first, or remove it.";
+    DuplicateTarget = "S0302", Warning, "duplicate target",
+        "The same syscall appears twice in one rule: the second is never reached and usually \
+         means another syscall was meant. Remove one, or name the one you meant.";
+    ConstantCondition = "S0303", Warning, "condition always true or false",
+        "The condition does not depend on the arguments: always true (`fd >= 0` on an \
+         unsigned comparison, `x == 1 || x != 1`) or always false (`x == 1 && x == 2`, \
+         `fd < 0`). Comparisons are unsigned at the argument's width. Fix the comparison, or \
+         write the syscall without a condition.";
+    MissingEssential = "S0304", Warning, "allowlist misses what every process needs",
+        "An allowlist that does not allow `exit_group`, `rt_sigreturn` and `restart_syscall` \
+         kills the program when it exits, returns from a signal handler, or is resumed after \
+         a stop. Add them (they are in `@default`).";
+
+    SeccompAllowed = "S0401", Note, "more filters may be installed",
+        "The policy allows `seccomp` (or `prctl(PR_SET_SECCOMP)`). That is fine: a filter \
+         added later can only restrict further, never lift this one. The note is there so \
+         that it is a decision.";
 }

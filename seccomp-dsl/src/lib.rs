@@ -38,6 +38,7 @@ mod codes;
 pub mod diag;
 pub mod eval;
 pub mod groups;
+pub mod lint;
 pub mod parse;
 pub mod policy;
 pub mod source;

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seccomp_dsl::{Arch, Output};
 
 mod compile;
+mod lint;
 mod stats;
 
 #[derive(Parser)]
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Compile a policy to classic BPF.
     Compile(compile::Args),
+    /// Check policies for errors and for mistakes that let attackers out.
+    Lint(lint::Args),
     /// Size, path lengths and kernel cache coverage of a policy's filters.
     Stats(stats::Args),
     /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.command {
         Command::Compile(a) => compile::run(a),
+        Command::Lint(a) => lint::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
         Command::Explain { code } => explain(&code),

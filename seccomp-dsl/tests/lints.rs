@@ -1,0 +1,259 @@
+//! Every lint on a policy that should trigger it (code, position, message) and on one
+//! that should not; and `scc lint`'s exit statuses, JSON and silencing.
+
+use std::process::Command;
+
+use seccomp_dsl::{Code, compile_str};
+
+/// The (code, line, column) of every finding of `scc lint` on `src`.
+fn findings(src: &str) -> Vec<(Code, usize, usize, String)> {
+    let out = compile_str("lint.sc", src);
+    assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
+    seccomp_dsl::lint::lint(out.policy.as_ref().unwrap())
+        .iter()
+        .map(|d| {
+            let span = d.span().expect("lints point somewhere");
+            let (line, col) = out.sources.file(span.file).line_col(span.start as usize);
+            (d.code, line, col, d.message.clone())
+        })
+        .collect()
+}
+
+fn expect(src: &str, code: Code, line: usize, col: usize, message: &str) {
+    let all = findings(src);
+    assert!(
+        all.iter()
+            .any(|(c, l, k, m)| *c == code && *l == line && *k == col && m.contains(message)),
+        "expected {code:?} at {line}:{col} with {message:?}, got {all:#?}"
+    );
+}
+
+fn expect_none(src: &str, code: Code) {
+    let all = findings(src);
+    assert!(
+        !all.iter().any(|f| f.0 == code),
+        "unexpected {code:?}: {all:#?}"
+    );
+}
+
+const ESSENTIALS: &str = "allow exit_group, rt_sigreturn, restart_syscall;";
+
+#[test]
+fn denylist_sibling() {
+    expect(
+        "default allow;\nerrno(EPERM) mkdir;",
+        Code::DenylistSibling,
+        2,
+        14,
+        "`mkdir` is blocked but `mkdirat` is not",
+    );
+    expect_none(
+        "default allow;\nerrno(EPERM) mkdir, mkdirat;",
+        Code::DenylistSibling,
+    );
+    expect_none("default kill; allow mkdir;", Code::DenylistSibling);
+}
+
+#[test]
+fn clone3_unfiltered() {
+    let src = "default kill;\nallow clone(arg0 & CLONE_NEWUSER == 0), clone3;";
+    expect(src, Code::Clone3Unfiltered, 2, 7, "`clone3` is allowed");
+    expect_none(
+        "default kill;\nerrno(ENOSYS) clone3;\nallow clone(arg0 & CLONE_NEWUSER == 0);",
+        Code::Clone3Unfiltered,
+    );
+}
+
+#[test]
+fn pointer_compared() {
+    expect(
+        "default allow;\nerrno(EPERM) openat(filename == 0x1234);",
+        Code::PointerCompared,
+        2,
+        21,
+        "`filename` is a pointer",
+    );
+    expect_none(
+        "default allow;\nerrno(EFAULT) openat(filename == 0);",
+        Code::PointerCompared,
+    );
+}
+
+#[test]
+fn dangerous_syscall() {
+    let src = format!("default kill;\n{ESSENTIALS}\nallow read, bpf;");
+    expect(&src, Code::DangerousSyscall, 3, 13, "allows `bpf`");
+    expect_none("default allow;\nerrno(EPERM) bpf;", Code::DangerousSyscall);
+}
+
+#[test]
+fn default_eperm_and_kill_thread() {
+    expect(
+        "default errno(EPERM);\nallow read;",
+        Code::DefaultEperm,
+        1,
+        1,
+        "EPERM",
+    );
+    expect_none("default errno(ENOSYS);\nallow read;", Code::DefaultEperm);
+    expect(
+        "default kill_thread;\nallow read;",
+        Code::DefaultKillThread,
+        1,
+        1,
+        "calling thread",
+    );
+}
+
+#[test]
+fn missing_essentials() {
+    expect(
+        "default kill;\nallow read, exit_group;",
+        Code::MissingEssential,
+        1,
+        1,
+        "`rt_sigreturn` and `restart_syscall`",
+    );
+    expect_none(
+        &format!("default kill;\n{ESSENTIALS}"),
+        Code::MissingEssential,
+    );
+    expect_none("default kill;\nallow @default;", Code::MissingEssential);
+}
+
+#[test]
+fn shadowed_and_duplicate() {
+    let src = "default allow;\nerrno(EPERM) openat;\nerrno(EACCES) openat(flags == 0);";
+    expect(src, Code::ShadowedRule, 3, 15, "never reached");
+    let src = "default allow;\nerrno(EPERM) openat(dfd == 3);\nerrno(EACCES) openat(dfd == 3);";
+    expect(src, Code::ShadowedRule, 3, 15, "never reached");
+    expect(
+        "default kill;\nallow read, read;",
+        Code::DuplicateTarget,
+        2,
+        13,
+        "twice",
+    );
+    // Specific first, general after: fine. Same action through a group: harmless.
+    expect_none(
+        "default allow;\nerrno(EACCES) openat(flags == 0);\nerrno(EPERM) openat;",
+        Code::ShadowedRule,
+    );
+    expect_none(
+        "default kill;\nallow @default, exit_group;",
+        Code::ShadowedRule,
+    );
+}
+
+#[test]
+fn constant_conditions() {
+    expect(
+        "default allow;\nerrno(EPERM) write(fd == 1 && fd == 2);",
+        Code::ConstantCondition,
+        2,
+        20,
+        "always false",
+    );
+    expect(
+        "default allow;\nerrno(EPERM) write(count >= 0);",
+        Code::ConstantCondition,
+        2,
+        20,
+        "always true",
+    );
+    expect_none(
+        "default allow;\nerrno(EPERM) write(fd == 1 || fd == 2);",
+        Code::ConstantCondition,
+    );
+}
+
+#[test]
+fn seccomp_note() {
+    expect(
+        "default allow;\nallow seccomp;",
+        Code::SeccompAllowed,
+        2,
+        7,
+        "more seccomp filters",
+    );
+}
+
+#[test]
+fn every_lint_code_has_an_explanation() {
+    for c in Code::ALL {
+        assert!(c.explanation().len() > 60, "{c:?}");
+        assert_eq!(Code::from_id(c.id()), Some(*c));
+    }
+}
+
+// ---------------------------------------------------------------- the command
+
+fn scc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_scc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn policy_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("scc-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn scc_lint_exit_statuses_json_and_silencing() {
+    let clean = policy_file(
+        "clean.sc",
+        &format!("default kill;\n{ESSENTIALS}\nallow read;\n"),
+    );
+    let warn = policy_file("warn.sc", "default allow;\nerrno(EPERM) mkdir;\n");
+    let silenced = policy_file(
+        "silenced.sc",
+        "default allow;\n// scc: allow(S0201)\nerrno(EPERM) mkdir;\n",
+    );
+    let broken = policy_file("broken.sc", "default kill;\nallow opnat;\n");
+
+    assert_eq!(scc(&["lint", &clean]).0, 0);
+
+    let (code, stdout, _) = scc(&["lint", &warn]);
+    assert_eq!(code, 0, "warnings alone do not fail");
+    assert!(stdout.contains("warning[S0201]"), "{stdout}");
+    assert!(stdout.contains("warn.sc:2:14"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "NO_COLOR: no escape codes\n{stdout}"
+    );
+    assert_eq!(scc(&["lint", "--deny", "warnings", &warn]).0, 1);
+    assert_eq!(
+        scc(&["lint", "--deny", "warnings", "--allow", "S0201", &warn]).0,
+        0
+    );
+    assert_eq!(scc(&["lint", "--deny", "warnings", &silenced]).0, 0);
+
+    let (code, stdout, _) = scc(&["lint", &broken]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("error[S0101]") && stdout.contains("openat"),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = scc(&["lint", "--format", "json", &warn]);
+    assert_eq!(code, 0);
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["code"], "S0201");
+    assert_eq!(first["severity"], "warning");
+    assert_eq!(first["location"]["line"], 2);
+    assert_eq!(first["location"]["column"], 14);
+
+    assert_eq!(scc(&["lint", "/nonexistent/policy.sc"]).0, 2);
+    assert_eq!(scc(&["lint", "--allow", "S9999", &clean]).0, 2);
+}
