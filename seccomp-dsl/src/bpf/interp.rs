@@ -69,7 +69,8 @@ pub fn run(prog: &[SockFilter], data: &[u8; 64]) -> Result<Outcome, Fault> {
             BPF_LD | BPF_LDX => {
                 let v = match code & 0xe0 {
                     BPF_ABS if code & 0x18 == BPF_W && class(code) == BPF_LD => {
-                        if k % 4 != 0 || k + 4 > SECCOMP_DATA_SIZE {
+                        // `k > SIZE - 4`, not `k + 4 > SIZE`: `k` is untrusted and may overflow.
+                        if k % 4 != 0 || k > SECCOMP_DATA_SIZE - 4 {
                             return Err(Fault::BadLoad { pc, k });
                         }
                         read_args |= k >= offset::IP_LO;
