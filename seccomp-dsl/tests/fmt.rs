@@ -418,3 +418,70 @@ fn scc_fmt_rewrites_checks_and_fails_like_cargo_fmt() {
     assert_eq!(scc(&["fmt"], None).0, 2);
     assert_eq!(scc(&["fmt", "--emit", "nowhere", clean], None).0, 2);
 }
+
+// ---------------------------------------------------------------- mangled input
+
+/// Every corpus and golden file with random bytes deleted and random tokens inserted:
+/// `format` never panics, and whenever it accepts the text its output is a fixed point
+/// that keeps every comment.
+#[test]
+fn mangled_policies_never_panic() {
+    let root = manifest().parent().unwrap().join("tests/corpus");
+    let mut files = sc_files(&manifest().join("tests/fmt/input"));
+    for sub in ["valid", "broken", "lib"] {
+        files.extend(sc_files(&root.join(sub)));
+    }
+    const TOKENS: &[&str] = &[
+        "(", ")", "{", "}", ",", ";", "-", "!", "&", "|", "==", "@", "\"", "/*", "*/", "//", "\n",
+        " ", "in", "not", "0x", "default", "allow", "é",
+    ];
+    let rounds: usize = std::env::var("SCC_FMT_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(8);
+    let mut rng = Rng(0xbad_c0de);
+    let (mut accepted, mut total) = (0, 0);
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        for _ in 0..rounds {
+            let mut t = text.clone();
+            for _ in 0..1 + rng.below(3) {
+                let mut at = rng.below(t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if rng.below(2) == 0 {
+                    let mut end = (at + 1 + rng.below(8)).min(t.len());
+                    while !t.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    t.replace_range(at..end, "");
+                } else {
+                    t.insert_str(at, TOKENS[rng.below(TOKENS.len())]);
+                }
+            }
+            total += 1;
+            let result = std::panic::catch_unwind(|| format(&t));
+            let Ok(result) = result else {
+                panic!("{}: format panicked on\n{t}", path.display());
+            };
+            if let Ok(out) = result {
+                accepted += 1;
+                let again = format(&out).unwrap_or_else(|d| {
+                    panic!(
+                        "{}: output does not parse: {d:?}\n{t}\n---\n{out}",
+                        path.display()
+                    )
+                });
+                assert_eq!(again, out, "{}: not a fixed point on\n{t}", path.display());
+                for c in comment_texts(&t) {
+                    assert!(out.contains(&c), "{}: lost {c:?} from\n{t}", path.display());
+                }
+            }
+        }
+    }
+    assert!(
+        accepted * 5 > total,
+        "only {accepted} of {total} mangled texts parse"
+    );
+}
