@@ -37,6 +37,7 @@ pub mod codegen;
 mod codes;
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod groups;
 pub mod lint;
 pub mod parse;

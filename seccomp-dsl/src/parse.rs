@@ -52,24 +52,51 @@ pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<as
     }
 }
 
+/// A comment: `// ...` (up to, not including, the end of the line) or `/* ... */`
+/// (block comments nest, as in Rust).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    /// `/* ... */` rather than `// ...`.
+    pub block: bool,
+}
+
+/// Every comment of `text`, in order (text inside strings is not a comment). The grammar
+/// skips comments; `scc fmt` puts them back by position. Empty when the text has an
+/// unterminated comment or string (then it does not parse either).
+pub fn comments(file: FileId, text: &str) -> Vec<Comment> {
+    scan_trivia(file, text).unwrap_or_default()
+}
+
 /// Finds unterminated block comments and strings before pest does, because pest would
 /// only say that it did not expect `/`.
 fn lex_check(file: FileId, text: &str) -> Option<Diagnostic> {
+    scan_trivia(file, text).err()
+}
+
+/// Finds the comments, skipping strings; fails on an unterminated comment or string.
+fn scan_trivia(file: FileId, text: &str) -> Result<Vec<Comment>, Diagnostic> {
+    let mut comments = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'/') => {
+                let start = i;
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
+                comments.push(Comment {
+                    span: Span::new(file, start, i),
+                    block: false,
+                });
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 let start = i;
                 let mut depth = 0usize;
                 loop {
                     if i + 1 >= b.len() {
-                        return Some(
+                        return Err(
                             Diagnostic::new(Code::UnterminatedComment, "unterminated block comment")
                                 .at(Span::new(file, start, start + 2), "this comment is never closed")
                                 .help("close it with `*/`; block comments nest, so each `/*` inside needs its own `*/`"),
@@ -88,6 +115,10 @@ fn lex_check(file: FileId, text: &str) -> Option<Diagnostic> {
                         i += 1;
                     }
                 }
+                comments.push(Comment {
+                    span: Span::new(file, start, i),
+                    block: true,
+                });
                 continue;
             }
             b'"' => {
@@ -96,14 +127,15 @@ fn lex_check(file: FileId, text: &str) -> Option<Diagnostic> {
                 loop {
                     match b.get(i) {
                         None | Some(b'\n') => {
-                            return Some(
-                                Diagnostic::new(Code::UnterminatedString, "unterminated string")
-                                    .at(
-                                        Span::new(file, start, start + 1),
-                                        "this string is never closed",
-                                    )
-                                    .help("close it with `\"` on the same line"),
-                            );
+                            return Err(Diagnostic::new(
+                                Code::UnterminatedString,
+                                "unterminated string",
+                            )
+                            .at(
+                                Span::new(file, start, start + 1),
+                                "this string is never closed",
+                            )
+                            .help("close it with `\"` on the same line"));
                         }
                         Some(b'\\') => i += 2,
                         Some(b'"') => break,
@@ -115,7 +147,7 @@ fn lex_check(file: FileId, text: &str) -> Option<Diagnostic> {
         }
         i += 1;
     }
-    None
+    Ok(comments)
 }
 
 /// The token at `pos`, for "found ..." in messages: its description and byte length.
@@ -798,6 +830,24 @@ mod tests {
             Code::UnterminatedComment
         );
         assert_eq!(err("include \"a.sc;\n").code, Code::UnterminatedString);
+    }
+
+    #[test]
+    fn comments_are_found_outside_strings() {
+        let src = "// a\r\ninclude \"x//y.sc\"; /* b /* c */ d */ default kill; //";
+        let found: Vec<(&str, bool)> = comments(FileId::ROOT, src)
+            .iter()
+            .map(|c| (&src[c.span.range()], c.block))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("// a\r", false),
+                ("/* b /* c */ d */", true),
+                ("//", false)
+            ]
+        );
+        assert!(comments(FileId::ROOT, "/* open").is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use seccomp_dsl::{Arch, Output};
 
 mod compile;
+mod fmt;
 mod lint;
 mod stats;
 
@@ -31,6 +32,8 @@ enum Command {
     Stats(stats::Args),
     /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
     Disasm(compile::DisasmArgs),
+    /// Rewrite policies in the canonical layout (`--check`: only report what would change).
+    Fmt(fmt::Args),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
+        Command::Fmt(a) => fmt::run(a),
         Command::Explain { code } => explain(&code),
     };
     match r {

@@ -1,0 +1,5 @@
+// expect: S0118 (markdown-renderer.sc with a mistake)
+// markdown to HTML, stdin to stdout.
+default deny;
+allow read(fd == 0), write(fd == 1), fstat(fd in {0, 1}), lseek(fd == 0);
+allow mmap(fd == -1), munmap, brk, exit_group, rt_sigreturn, restart_syscall;

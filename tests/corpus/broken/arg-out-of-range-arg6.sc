@@ -1,0 +1,3 @@
+// expect: S0102
+default kill;
+allow mmap(arg6 == 0);

@@ -1,0 +1,6 @@
+// expect: S0120 (aarch64-only.sc with a mistake)
+// A policy for an arm64 board.
+default kill;
+allow @default, @basic_io;
+allow openat, close, fstat, mmap(prot & PROT_BTI == 0 || prot & PROT_EXEC != 0), munmap, brk;
+allow ioctl(cmd == TIOCGWINSZ), clock_nanosleep;

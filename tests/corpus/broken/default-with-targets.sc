@@ -1,0 +1,2 @@
+// expect: S0001
+default kill read;

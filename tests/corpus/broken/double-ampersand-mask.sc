@@ -1,0 +1,3 @@
+// expect: S0001
+default kill;
+allow openat(flags && O_CREAT == 0);

@@ -1,0 +1,6 @@
+// expect: S0110 (deny-network.sc with a mistake)
+// No network: every socket family but unix sockets is refused.
+default allow;
+default kill;
+errno(EAFNOSUPPORT) socket(domain != AF_UNIX), socketpair(domain != AF_UNIX);
+errno(EACCES) connect, bind, listen, accept, accept4, sendto, sendmmsg, recvmmsg;

@@ -1,0 +1,4 @@
+// expect: S0001
+default kill;
+group @g = { read };
+allow write(fd in @g);

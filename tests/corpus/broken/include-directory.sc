@@ -1,0 +1,4 @@
+// expect: S0111
+default kill;
+include "../lib";
+allow read;

@@ -1,0 +1,4 @@
+// expect: S0110
+default kill;
+include "../lib/dup_default.sc";
+allow read;

@@ -1,0 +1,4 @@
+// expect: S0112
+default kill;
+include "include-self.sc";   // oops: itself
+allow read;

@@ -1,0 +1,3 @@
+// expect: S0107
+default kill;
+errno(-EPERM) read;

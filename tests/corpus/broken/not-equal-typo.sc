@@ -1,0 +1,3 @@
+// expect: S0001
+default kill;
+allow write(fd =! 1);

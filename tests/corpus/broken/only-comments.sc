@@ -1,0 +1,3 @@
+// expect: S0109
+// A policy someone forgot to write.
+/* TODO */

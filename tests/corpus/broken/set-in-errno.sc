@@ -1,0 +1,4 @@
+// expect: S0114
+default kill;
+const E = {EPERM, EACCES};
+errno(E) read;

@@ -1,0 +1,11 @@
+// expect: S0001 (consts-chain.sc with a mistake)
+// Constants built from constants, and a constant used in sets and masks.
+default kill;
+const RD = ;
+const WR = O_WRONLY;
+const ACC = O_ACCMODE;
+const CREATE = O_CREAT | O_EXCL;
+const NOFOLLOW = O_NOFOLLOW | O_CLOEXEC;
+const MODES = {RD, WR};
+allow openat(flags & ACC in MODES && flags & CREATE != CREATE && flags & NOFOLLOW == NOFOLLOW);
+allow exit_group, rt_sigreturn, restart_syscall;

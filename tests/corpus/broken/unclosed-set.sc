@@ -1,0 +1,4 @@
+// expect: S0001
+default kill;
+const S = {1, 2;
+allow read(fd in S);

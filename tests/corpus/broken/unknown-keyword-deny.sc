@@ -1,0 +1,3 @@
+// expect: S0118
+default kill;
+deny ptrace;

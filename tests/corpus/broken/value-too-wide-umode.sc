@@ -1,0 +1,3 @@
+// expect: S0106
+default kill;
+allow fchmod(mode == 0o777777);

@@ -1,0 +1,7 @@
+// expect: S0106 (negative-values.sc with a mistake)
+// Negative numbers: -1 for "none" descriptors and pids, -100 for AT_FDCWD.
+default kill;
+allow openat(dfd == -100), mkdirat(dfd == AT_FDCWD), unlinkat(dfd == -100);
+allow mmap(fd == -1), kill(pid == -1 && sig == 0), wait4(pid == -1), waitid(pid == 0);
+allow setpriority(niceval >= -0x1_0000_0000 && niceval <= 19);
+allow lseek(offset == -1), exit_group, rt_sigreturn, restart_syscall;

@@ -1,0 +1,4 @@
+// expect: S0001
+default: kill
+allow:
+  - read

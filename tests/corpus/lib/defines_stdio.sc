@@ -1,0 +1,1 @@
+group @stdio = { read, write };

@@ -1,0 +1,3 @@
+// An included file may not choose architectures.
+arch x86_64;
+allow read;

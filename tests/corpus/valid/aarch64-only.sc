@@ -1,0 +1,6 @@
+arch aarch64;
+// A policy for an arm64 board.
+default kill;
+allow @default, @basic_io;
+allow openat, close, fstat, mmap(prot & PROT_BTI == 0 || prot & PROT_EXEC != 0), munmap, brk;
+allow ioctl(cmd == TIOCGWINSZ), clock_nanosleep;

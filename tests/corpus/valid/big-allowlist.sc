@@ -1,0 +1,21 @@
+// A broad allowlist close to Docker's default, without arguments.
+default errno(EPERM);
+allow accept, accept4, access, alarm, bind, brk, capget, chdir, chmod, chown, clock_getres,
+    clock_gettime, clock_nanosleep, close, close_range, connect, copy_file_range, creat, dup,
+    dup2, dup3, epoll_create, epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, eventfd,
+    eventfd2, execve, execveat, exit, exit_group, faccessat, faccessat2, fadvise64, fallocate,
+    fchdir, fchmod, fchmodat, fchown, fchownat, fcntl, fdatasync, fgetxattr, flistxattr, flock,
+    fork, fstat, fstatfs, fsync, ftruncate, futex, getcwd, getdents, getdents64, getegid,
+    geteuid, getgid, getgroups, getitimer, getpeername, getpgid, getpgrp, getpid, getppid,
+    getpriority, getrandom, getresgid, getresuid, getrlimit, get_robust_list, getrusage, getsid,
+    getsockname, getsockopt, gettid, gettimeofday, getuid, getxattr, inotify_add_watch,
+    inotify_init1, inotify_rm_watch, ioctl, kill, lchown, link, linkat, listen, lseek, lstat,
+    madvise, membarrier, memfd_create, mincore, mkdir, mkdirat, mmap, mprotect, mremap, msync,
+    munmap, nanosleep, newfstatat, open, openat, pause, pipe, pipe2, poll, ppoll, prctl, pread64,
+    preadv, prlimit64, pselect6, pwrite64, pwritev, read, readlink, readlinkat, readv, recvfrom,
+    recvmmsg, recvmsg, rename, renameat, renameat2, restart_syscall, rmdir, rseq, rt_sigaction,
+    rt_sigpending, rt_sigprocmask, rt_sigqueueinfo, rt_sigreturn, rt_sigsuspend, rt_sigtimedwait,
+    sched_getaffinity, sched_yield, select, sendfile, sendmmsg, sendmsg, sendto, set_robust_list,
+    set_tid_address, setitimer, setsockopt, shutdown, sigaltstack, socket, socketpair, stat,
+    statfs, statx, symlink, symlinkat, tgkill, time, timerfd_create, timerfd_settime, umask,
+    uname, unlink, unlinkat, utimensat, vfork, wait4, waitid, write, writev;

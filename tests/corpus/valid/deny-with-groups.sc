@@ -1,0 +1,5 @@
+// A denylist from the built-in groups.
+default allow;
+errno(EPERM) @ipc;
+errno(EACCES) @timer;
+kill_process ptrace;

@@ -1,0 +1,3 @@
+default allow;
+include "../lib/deny_dangerous.sc";
+errno(EPERM) mount;

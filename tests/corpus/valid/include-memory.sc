@@ -1,0 +1,4 @@
+default kill;
+include "../lib/memory.sc";
+include "../lib/process_basics.sc";
+allow @heap, read, write;

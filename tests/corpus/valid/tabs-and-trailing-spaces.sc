@@ -1,0 +1,6 @@
+	default kill;   
+	allow read,	write,		exit_group;  
+
+
+
+	allow rt_sigreturn ,restart_syscall ;	// tabbed

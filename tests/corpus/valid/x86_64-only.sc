@@ -1,0 +1,5 @@
+arch x86_64;
+// x86-only calls and constants: arch_prctl, MAP_32BIT.
+default kill;
+allow arch_prctl(code in {ARCH_SET_FS, ARCH_GET_FS}), mmap(flags & MAP_32BIT == 0), munmap;
+allow time, getpid, exit_group, rt_sigreturn, restart_syscall, modify_ldt(arg0 == 0);
