@@ -29,6 +29,12 @@ pub struct Loaded {
 pub trait Loader {
     /// Reads `path` as written in an `include` of the file named `from`.
     fn load(&mut self, from: &str, path: &str) -> Result<Loaded, String>;
+
+    /// The identity of the root file named `name`, comparable with [`Loaded::key`], so a
+    /// file that includes itself is caught as a cycle before it is spliced in.
+    fn root_key(&mut self, name: &str) -> String {
+        name.to_owned()
+    }
 }
 
 /// Resolves includes relative to the including file's directory on the file system.
@@ -40,15 +46,40 @@ impl Loader for FsLoader {
         let base = std::path::Path::new(from)
             .parent()
             .unwrap_or(std::path::Path::new(""));
+        // Read the path as joined (the kernel resolves `..` after symlinks); show it
+        // normalised.
         let p = base.join(path);
         let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
         let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
         Ok(Loaded {
-            name: p.display().to_string(),
+            name: normalize(&p).display().to_string(),
             key: key.display().to_string(),
             text,
         })
     }
+
+    fn root_key(&mut self, name: &str) -> String {
+        std::fs::canonicalize(name).map_or_else(|_| name.to_owned(), |k| k.display().to_string())
+    }
+}
+
+/// `a/b/../c` → `a/c`, lexically, so messages name included files the way a user would.
+/// (Identity uses canonical paths; this is only for display.)
+pub(crate) fn normalize(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A loader for sources without includes (an `include` is an error).
@@ -98,8 +129,9 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
         seen: Vec::new(),
         files: &mut files,
     };
-    let root_key = flat.sources.file(root).name.clone();
-    flat.stack.push(root_key.clone());
+    let root_key = flat.loader.root_key(&flat.sources.file(root).name);
+    let root_name = flat.sources.file(root).name.clone();
+    flat.stack.push((root_key.clone(), root_name));
     flat.seen.push(root_key);
     flat.splice(root, &ast, &mut items);
     files.insert(0, (root, ast));
@@ -146,8 +178,8 @@ struct Flattener<'a> {
     sources: &'a mut SourceMap,
     loader: &'a mut dyn Loader,
     diags: &'a mut Vec<Diagnostic>,
-    /// Keys of the files being included, outermost first.
-    stack: Vec<String>,
+    /// The files being spliced, outermost first: (key, name as shown).
+    stack: Vec<(String, String)>,
     /// Keys of every file included so far (include-once).
     seen: Vec<String>,
     files: &'a mut Vec<(FileId, ast::File)>,
@@ -178,15 +210,15 @@ impl Flattener<'_> {
                     continue;
                 }
             };
-            if let Some(pos) = self.stack.iter().position(|k| *k == loaded.key) {
-                let chain: Vec<&str> = self.stack[pos..].iter().map(String::as_str).collect();
+            if let Some(pos) = self.stack.iter().position(|(k, _)| *k == loaded.key) {
+                let chain: Vec<&str> = self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
                 self.diags.push(
                     Diagnostic::new(Code::IncludeCycle, format!("`{path}` includes itself"))
                         .at(*path_span, "this include closes a cycle")
                         .note(format!(
                             "include chain: {} -> {}",
                             chain.join(" -> "),
-                            loaded.key
+                            loaded.name
                         )),
                 );
                 continue;
@@ -201,7 +233,8 @@ impl Flattener<'_> {
             let Some(sub) = parse(id, &text, self.diags) else {
                 continue;
             };
-            self.stack.push(loaded.key);
+            self.stack
+                .push((loaded.key, self.sources.file(id).name.clone()));
             self.splice(id, &sub, out);
             self.stack.pop();
             self.files.push((id, sub));

@@ -123,6 +123,6 @@ pub fn compile_str(name: &str, text: &str) -> Output {
 pub fn compile_file(path: &std::path::Path) -> std::io::Result<Output> {
     let text = std::fs::read_to_string(path)?;
     let mut sources = SourceMap::new();
-    let root = sources.add(path.display().to_string(), text);
+    let root = sources.add(check::normalize(path).display().to_string(), text);
     Ok(compile_sources(sources, root, &mut FsLoader))
 }

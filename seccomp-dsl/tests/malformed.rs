@@ -420,3 +420,22 @@ proptest! {
         check_no_panic(&text);
     }
 }
+
+/// A file that includes itself through the file system is one cycle error, found before
+/// the file is spliced in a second time (which would add a bogus duplicate `default`), and
+/// the chain names the files as a user wrote them.
+#[test]
+fn self_include_on_disk_is_one_cycle_error() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/broken");
+    for (file, chain) in [
+        ("include-self.sc", "include-self.sc -> "),
+        ("include-cycle.sc", "/lib/cycle_b.sc -> "),
+    ] {
+        let out = seccomp_dsl::compile_file(&root.join(file)).unwrap();
+        let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{}", out.render_diagnostics(false));
+        assert_eq!(errors[0].code, Code::IncludeCycle);
+        let note = &errors[0].notes[0];
+        assert!(note.contains(chain) && !note.contains(".."), "{note}");
+    }
+}
