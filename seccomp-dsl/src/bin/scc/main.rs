@@ -12,7 +12,9 @@ use seccomp_dsl::{Arch, Output};
 
 mod compile;
 mod lint;
+mod run;
 mod stats;
+mod sys;
 
 #[derive(Parser)]
 #[command(name = "scc", version, about = "Compile, check and inspect seccomp policies", long_about = None)]
@@ -31,6 +33,10 @@ enum Command {
     Stats(stats::Args),
     /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
     Disasm(compile::DisasmArgs),
+    /// Run a command under a policy (installed with NO_NEW_PRIVS and TSYNC, then exec).
+    Run(run::Args),
+    /// A process's seccomp mode and number of filters.
+    Status(run::StatusArgs),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -106,6 +112,8 @@ fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
+        Command::Run(a) => run::run(a),
+        Command::Status(a) => run::status(a),
         Command::Explain { code } => explain(&code),
     };
     match r {
