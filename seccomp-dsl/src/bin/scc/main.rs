@@ -15,6 +15,7 @@ mod lint;
 mod run;
 mod stats;
 mod sys;
+mod trace;
 
 #[derive(Parser)]
 #[command(name = "scc", version, about = "Compile, check and inspect seccomp policies", long_about = None)]
@@ -37,6 +38,8 @@ enum Command {
     Run(run::Args),
     /// A process's seccomp mode and number of filters.
     Status(run::StatusArgs),
+    /// Run a command, record every syscall of its threads and children, write a policy.
+    Trace(trace::Args),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -114,6 +117,10 @@ fn main() -> ExitCode {
         Command::Disasm(a) => compile::disasm(a),
         Command::Run(a) => run::run(a),
         Command::Status(a) => run::status(a),
+        Command::Trace(a) => match trace::run(a) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         Command::Explain { code } => explain(&code),
     };
     match r {
