@@ -269,3 +269,326 @@ fn trailing_count(sources: &SourceMap, stmt: crate::source::Span) -> u64 {
         .and_then(|(_, c)| c.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SeccompData, compile_str, evaluate};
+
+    const A: Arch = Arch::X86_64;
+
+    fn c(name: &str) -> u64 {
+        A.constant(name).unwrap() as u64
+    }
+
+    fn nr(name: &str) -> u32 {
+        A.syscall(name).unwrap().nr
+    }
+
+    fn call(rec: &mut Recording, name: &str, args: [u64; 6]) {
+        rec.record(A.audit_arch(), nr(name), &args, ArgMode::Enums);
+    }
+
+    /// Calls as a program makes them, with garbage in arguments that are not recorded.
+    fn workload() -> Recording {
+        let mut rec = Recording::default();
+        for _ in 0..3 {
+            call(&mut rec, "read", [3, 0x7fff_1234, 4096, 0, 0, 0]);
+        }
+        call(
+            &mut rec,
+            "socket",
+            [
+                c("AF_INET"),
+                c("SOCK_STREAM") | c("SOCK_CLOEXEC"),
+                6,
+                0,
+                0,
+                0,
+            ],
+        );
+        call(
+            &mut rec,
+            "socket",
+            [c("AF_UNIX"), c("SOCK_DGRAM"), 0, 0, 0, 0],
+        );
+        call(&mut rec, "fcntl", [5, c("F_GETFL"), 0, 0, 0, 0]);
+        call(
+            &mut rec,
+            "openat",
+            [
+                c("AT_FDCWD") & 0xffff_ffff,
+                0x5555_0000,
+                c("O_WRONLY") | c("O_CREAT"),
+                0o644,
+                0,
+                0,
+            ],
+        );
+        call(
+            &mut rec,
+            "mmap",
+            [0, 4096, c("PROT_READ") | c("PROT_EXEC"), 2, 3, 0],
+        );
+        call(
+            &mut rec,
+            "mmap",
+            [0, 4096, c("PROT_READ"), 0x22, u64::MAX, 0],
+        );
+        call(
+            &mut rec,
+            "mprotect",
+            [0x1000, 4096, c("PROT_READ"), 0, 0, 0],
+        );
+        let fork = c("CLONE_CHILD_SETTID") | c("CLONE_CHILD_CLEARTID") | c("SIGCHLD");
+        call(&mut rec, "clone", [fork, 0, 0, 0x7000, 0, 0]);
+        rec.record(0x4000_0003, 1, &[0; 6], ArgMode::Enums);
+        rec.commands.push("prog --flag".into());
+        rec
+    }
+
+    fn permits(policy: &crate::Policy, name: &str, args: [u64; 6]) -> bool {
+        let ap = policy.arch(A).unwrap();
+        evaluate(ap, &SeccompData::new(A.audit_arch(), nr(name), args))
+            .action
+            .permits()
+    }
+
+    #[test]
+    fn the_policy_allows_what_was_recorded_and_not_more() {
+        let rec = workload();
+        let text = write_policy(&rec, "kill");
+        let out = compile_str("traced.sc", &text);
+        assert!(
+            !out.has_errors(),
+            "{}\n{text}",
+            out.render_diagnostics(false)
+        );
+        let policy = out.policy.as_ref().unwrap();
+        let lints = crate::lint::lint(policy);
+        assert!(lints.iter().all(|d| !d.is_error()), "{lints:?}");
+        assert!(
+            !lints
+                .iter()
+                .any(|d| d.code == crate::Code::MissingEssential),
+            "{lints:?}"
+        );
+        assert!(text.contains("socket(domain in {AF_INET, AF_UNIX} && type in {SOCK_CLOEXEC | SOCK_STREAM, SOCK_DGRAM})"), "{text}");
+        assert!(
+            text.contains("allow read;") && text.contains("// 3 calls"),
+            "{text}"
+        );
+        assert!(text.contains("fcntl(cmd == F_GETFL)"), "{text}");
+        assert!(
+            text.contains("openat(flags & O_ACCMODE == O_WRONLY)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("allow mmap;"),
+            "both PROT_EXEC values seen: {text}"
+        );
+        assert!(text.contains("mprotect(prot & PROT_EXEC == 0)"), "{text}");
+        assert!(
+            text.contains(
+                "clone(clone_flags == CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("another ABI (audit arch 0x40000003)"),
+            "{text}"
+        );
+        assert!(text.contains("//   $ prog --flag"), "{text}");
+        // Grouped under the built-in groups, sorted inside each.
+        let basic = text.find("// @basic_io").unwrap();
+        let memory = text.find("// @memory").unwrap();
+        assert!(basic < text.find("allow read;").unwrap());
+        assert!(text.find("allow mmap;").unwrap() > memory);
+        assert!(text.find("allow mmap;").unwrap() < text.find("allow mprotect").unwrap());
+
+        let fork = c("CLONE_CHILD_SETTID") | c("CLONE_CHILD_CLEARTID") | c("SIGCHLD");
+        for (name, args) in [
+            ("read", [0, 0, 0, 0, 0, 0]),
+            ("exit_group", [0; 6]),
+            ("rt_sigreturn", [0; 6]),
+            ("restart_syscall", [0; 6]),
+            (
+                "socket",
+                [
+                    c("AF_INET"),
+                    c("SOCK_STREAM") | c("SOCK_CLOEXEC"),
+                    0,
+                    0,
+                    0,
+                    0,
+                ],
+            ),
+            (
+                "socket",
+                [c("AF_UNIX") | 0xdead_0000_0000, c("SOCK_DGRAM"), 0, 0, 0, 0],
+            ),
+            ("fcntl", [9, c("F_GETFL"), 1, 0, 0, 0]),
+            ("openat", [0, 0, c("O_WRONLY") | c("O_TRUNC"), 0, 0, 0]),
+            ("mmap", [0, 0, c("PROT_EXEC"), 0, 0, 0]),
+            (
+                "mprotect",
+                [0, 0, c("PROT_READ") | c("PROT_WRITE"), 0, 0, 0],
+            ),
+            ("clone", [fork, 1, 2, 3, 4, 5]),
+        ] {
+            assert!(permits(policy, name, args), "{name} {args:x?}");
+        }
+        for (name, args) in [
+            ("write", [1, 0, 0, 0, 0, 0]),
+            ("socket", [c("AF_NETLINK"), c("SOCK_DGRAM"), 0, 0, 0, 0]),
+            ("socket", [c("AF_INET"), c("SOCK_RAW"), 0, 0, 0, 0]),
+            ("fcntl", [5, c("F_SETFL"), 0, 0, 0, 0]),
+            ("openat", [0, 0, c("O_RDWR"), 0, 0, 0]),
+            ("mprotect", [0, 0, c("PROT_READ") | c("PROT_EXEC"), 0, 0, 0]),
+            ("clone", [fork | c("CLONE_NEWUSER"), 0, 0, 0, 0, 0]),
+            ("execve", [0; 6]),
+        ] {
+            assert!(!permits(policy, name, args), "{name} {args:x?}");
+        }
+    }
+
+    #[test]
+    fn a_written_policy_reads_back_to_the_same_recording() {
+        let rec = workload();
+        let text = write_policy(&rec, "errno(ENOSYS)");
+        let out = compile_str("traced.sc", &text);
+        let back = read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
+        assert_eq!(back.default.as_deref(), Some("errno(ENOSYS)"));
+        assert_eq!(back.commands, rec.commands);
+        let (mine, theirs) = (&rec.arches[&A], &back.arches[&A]);
+        for (name, call) in &mine.calls {
+            let b = &theirs.calls[name];
+            assert_eq!(b.count, call.count, "{name}");
+            if *name != "mmap" {
+                assert_eq!(b.args, call.args, "{name}");
+            }
+        }
+        // The essentials are in the policy without counts.
+        assert_eq!(theirs.calls["exit_group"].count, 0);
+        // Writing it again gives the same rules.
+        let again = write_policy(&back, "errno(ENOSYS)");
+        let rules = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("allow"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(rules(&again), rules(&text));
+    }
+
+    #[test]
+    fn merging_unites_calls_values_and_counts() {
+        let mut a = workload();
+        let mut b = Recording::default();
+        call(
+            &mut b,
+            "socket",
+            [
+                c("AF_INET6"),
+                c("SOCK_STREAM") | c("SOCK_CLOEXEC"),
+                0,
+                0,
+                0,
+                0,
+            ],
+        );
+        call(&mut b, "read", [0; 6]);
+        call(&mut b, "getpid", [0; 6]);
+        call(&mut b, "fcntl", [5, c("F_SETFD"), 0, 0, 0, 0]);
+        b.commands.push("other".into());
+        a.merge(&b);
+        let r = &a.arches[&A];
+        assert_eq!(r.calls["read"].count, 4);
+        assert_eq!(r.calls["getpid"].count, 1);
+        assert_eq!(
+            r.calls["socket"].args[0],
+            Values::Set([c("AF_INET"), c("AF_UNIX"), c("AF_INET6")].into())
+        );
+        assert_eq!(a.commands, ["prog --flag", "other"]);
+        let text = write_policy(&a, "kill");
+        assert!(text.contains("fcntl(cmd in {F_GETFL, F_SETFD})"), "{text}");
+        assert!(
+            text.contains("domain in {AF_INET, AF_INET6, AF_UNIX}"),
+            "{text}"
+        );
+        // An unconditioned rule absorbs conditions.
+        let out = compile_str("x.sc", "default kill; allow fcntl;");
+        let open = read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
+        a.merge(&open);
+        assert!(write_policy(&a, "kill").contains("allow fcntl;"));
+    }
+
+    #[test]
+    fn args_none_writes_no_conditions_and_clone3_opens_clone() {
+        let mut rec = Recording::default();
+        rec.record(
+            A.audit_arch(),
+            nr("socket"),
+            &[2, 1, 0, 0, 0, 0],
+            ArgMode::None,
+        );
+        let text = write_policy(&rec, "kill");
+        assert!(text.contains("allow socket;"), "{text}");
+        let mut rec = workload();
+        call(&mut rec, "clone3", [0x7000, 88, 0, 0, 0, 0]);
+        let text = write_policy(&rec, "kill");
+        assert!(text.contains("allow clone;"), "{text}");
+        let out = compile_str("x.sc", &text);
+        assert!(
+            !crate::lint::lint(out.policy.as_ref().unwrap())
+                .iter()
+                .any(|d| d.code == crate::Code::Clone3Unfiltered)
+        );
+    }
+
+    #[test]
+    fn merge_refuses_rules_it_cannot_represent() {
+        for src in [
+            "default kill; errno(EPERM) mkdir;",
+            "default kill; allow write(fd == 1);",
+            "default kill; allow socket(domain == AF_UNIX || type == SOCK_STREAM);",
+        ] {
+            let out = compile_str("x.sc", src);
+            assert!(
+                read_policy(out.policy.as_ref().unwrap(), &out.sources).is_err(),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn oci_output_is_the_runtime_spec_shape() {
+        let rec = workload();
+        let json = write_oci(&rec, Action::Errno(38)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["defaultAction"], "SCMP_ACT_ERRNO");
+        assert_eq!(v["defaultErrnoRet"], 38);
+        assert_eq!(v["architectures"][0], "SCMP_ARCH_X86_64");
+        let entries = v["syscalls"].as_array().unwrap();
+        let plain = entries[0]["names"].as_array().unwrap();
+        assert!(plain.iter().any(|n| n == "read") && plain.iter().any(|n| n == "exit_group"));
+        // socket: 2 domains x 2 types, each compared on the low 32 bits.
+        let sockets: Vec<_> = entries
+            .iter()
+            .filter(|e| e["names"][0] == "socket")
+            .collect();
+        assert_eq!(sockets.len(), 4);
+        assert_eq!(sockets[0]["args"][0]["op"], "SCMP_CMP_MASKED_EQ");
+        assert_eq!(sockets[0]["args"][0]["value"], 0xffff_ffffu64);
+        let clone = entries.iter().find(|e| e["names"][0] == "clone").unwrap();
+        assert_eq!(clone["args"][0]["op"], "SCMP_CMP_EQ");
+    }
+
+    #[test]
+    fn summary_counts_like_strace_c() {
+        let s = summary(&workload());
+        let first = s.lines().nth(2).unwrap();
+        assert!(first.ends_with(" read") && first.contains(" 3 "), "{s}");
+        assert!(s.lines().last().unwrap().contains("total"), "{s}");
+    }
+}
