@@ -145,7 +145,8 @@ pub fn write_policy(rec: &Recording, default: &str) -> String {
     }
     s.push('\n');
     for c in &rec.commands {
-        let _ = writeln!(s, "{COMMAND_PREFIX}{c}");
+        // A comment is one line.
+        let _ = writeln!(s, "{COMMAND_PREFIX}{}", c.replace(['\n', '\r'], " "));
     }
     let syscalls = rules.values().filter(|r| r.count > 0).count() as u64;
     let _ = writeln!(

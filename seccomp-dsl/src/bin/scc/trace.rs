@@ -227,6 +227,21 @@ fn shell_words(cmd: &[OsString]) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
             if plain {
                 w.into_owned()
+            } else if w.chars().any(char::is_control) {
+                // One line even with newlines in it (`$'...'`, as bash and zsh read it).
+                let mut q = String::from("$'");
+                for c in w.chars() {
+                    match c {
+                        '\n' => q.push_str("\\n"),
+                        '\t' => q.push_str("\\t"),
+                        '\'' => q.push_str("\\'"),
+                        '\\' => q.push_str("\\\\"),
+                        c if c.is_control() => q.push_str(&format!("\\x{:02x}", c as u32)),
+                        c => q.push(c),
+                    }
+                }
+                q.push('\'');
+                q
             } else {
                 format!("'{}'", w.replace('\'', r"'\''"))
             }
@@ -561,5 +576,6 @@ mod tests {
         assert_eq!(w(&["ls", "-la", "/"]), "ls -la /");
         assert_eq!(w(&["sh", "-c", "echo a | wc"]), "sh -c 'echo a | wc'");
         assert_eq!(w(&["echo", "it's"]), r"echo 'it'\''s'");
+        assert_eq!(w(&["python3", "-c", "a\nb's"]), r"python3 -c $'a\nb\'s'");
     }
 }
