@@ -3,6 +3,7 @@
 //! that does one thing more is killed or gets the errno. Threads and child processes are
 //! followed; the traced program's output and exit status pass through unchanged.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::ExitStatusExt;
@@ -394,4 +395,66 @@ fn server_example_under_a_clients_load() {
     let (status, again) = serve_and_load(&dir, &["run", "server.sc"]);
     assert!(status.success(), "{status:?}");
     assert_eq!(again, echoes);
+}
+
+/// The `std_workload` example, built by `cargo test` next to `scc`.
+fn std_workload() -> PathBuf {
+    let p = Path::new(SCC)
+        .with_file_name("examples")
+        .join("std_workload");
+    assert!(
+        p.exists(),
+        "{} is missing: `cargo test -p seccomp-dsl` builds it",
+        p.display()
+    );
+    p
+}
+
+/// Syscall → count, from a policy `scc trace` wrote.
+fn counts(path: &Path) -> std::collections::BTreeMap<&'static str, u64> {
+    let out = seccomp_dsl::compile_file(path).unwrap();
+    assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
+    let rec = seccomp_dsl::trace::read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
+    rec.arches
+        .values()
+        .flat_map(|r| r.calls.iter().map(|(n, c)| (*n, c.count)))
+        .collect()
+}
+
+#[test]
+fn rust_std_is_what_scc_trace_derives() {
+    let dir = tempdir("rust-std");
+    let workload = std_workload();
+    for mode in ["empty", "all"] {
+        let out = Command::new(SCC)
+            .args(["trace", "-o", &format!("{mode}.sc"), "--"])
+            .arg(&workload)
+            .arg(mode)
+            .current_dir(&dir)
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{mode}: {}", text(&out.stderr));
+    }
+    let empty = counts(&dir.join("empty.sc"));
+    let all = counts(&dir.join("all.sc"));
+    let mut derived: BTreeSet<&str> = all
+        .iter()
+        .filter(|(name, n)| **n > empty.get(*name).copied().unwrap_or(0))
+        .map(|(name, _)| *name)
+        .collect();
+    derived.extend(seccomp_dsl::trace::ESSENTIAL);
+    // Added by hand, with the reasons the README gives.
+    derived.extend(["clone", "sched_yield"]);
+    let group: BTreeSet<&str> = seccomp_dsl::groups::builtin_group("rust_std")
+        .unwrap()
+        .members
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(
+        group, derived,
+        "update @rust_std (groups.rs and the README)"
+    );
 }
