@@ -305,6 +305,43 @@ fn signals_and_failures_pass_through() {
     let out = trace(&dir, "p.sc", &[], &["sh", "-c", "kill -TERM $$"]);
     assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{:?}", out.status);
     assert!(dir.join("p.sc").exists(), "the policy is written before");
+    // SIGTERM and SIGINT sent to scc go to the command, which dies of it; so does scc.
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        let mut child = Command::new(SCC)
+            .args(["trace", "-o", "sleep.sc", "--", "sleep", "60"])
+            .current_dir(&dir)
+            .spawn()
+            .unwrap();
+        let _ = std::fs::remove_file(dir.join("sleep.sc"));
+        // Wait until sleep sleeps: its pid from scc's children, its syscall from /proc.
+        let nanosleep = seccomp_dsl::Arch::native()
+            .unwrap()
+            .syscall("clock_nanosleep")
+            .unwrap()
+            .nr
+            .to_string();
+        let children = format!("/proc/{0}/task/{0}/children", child.id());
+        let start = std::time::Instant::now();
+        loop {
+            let pid = std::fs::read_to_string(&children).unwrap_or_default();
+            let call = std::fs::read_to_string(format!("/proc/{}/syscall", pid.trim()));
+            if call.unwrap_or_default().split(' ').next() == Some(nanosleep.as_str()) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "sleep never slept"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(sig), "{status:?}");
+        assert!(start.elapsed() < Duration::from_secs(30));
+        let policy = std::fs::read_to_string(dir.join("sleep.sc")).unwrap();
+        assert!(policy.contains("allow clock_nanosleep;"), "{policy}");
+    }
     let out = trace(&dir, "q.sc", &[], &["no-such-command-here"]);
     assert_eq!(out.status.code(), Some(127));
     assert!(text(&out.stderr).contains("command not found"));

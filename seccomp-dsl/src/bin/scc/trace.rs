@@ -87,25 +87,41 @@ struct Shared {
 
 const UNSET: i32 = i32::MIN;
 
-/// The child to forward `SIGTERM`/`SIGHUP` to.
+/// The child signals sent to `scc` are forwarded to.
 static CHILD: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn forward(sig: libc::c_int) {
+/// `SIGTERM`, `SIGHUP`, and `SIGINT`/`SIGQUIT` sent by a process (not typed at the
+/// terminal, which sends them to the command too) go to the command.
+extern "C" fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler.
+    let from_kernel = unsafe { (*info).si_code } > 0;
+    let typed = from_kernel && matches!(sig, libc::SIGINT | libc::SIGQUIT);
     let pid = CHILD.load(Ordering::Relaxed);
-    if pid > 0 {
+    if pid > 0 && !typed {
         // SAFETY: kill is async-signal-safe.
         unsafe { libc::kill(pid, sig) };
     }
 }
 
-extern "C" fn nothing(_: libc::c_int) {}
+extern "C" fn nothing(_: libc::c_int, _: *mut libc::siginfo_t, _: *mut libc::c_void) {}
 
-fn handle(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
-    // SAFETY: a zeroed sigaction with a handler that only calls async-signal-safe
-    // functions; without SA_RESTART so that `poll` returns on SIGCHLD.
+type Handler = extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
+
+/// Installs `handler` for `sig`, unless `sig` is ignored (as a shell ignores SIGINT in
+/// background jobs): then it stays ignored, for us and for the command.
+fn handle(sig: libc::c_int, handler: Handler) {
+    // SAFETY: reading the current disposition into a zeroed sigaction; installing a
+    // handler that only calls async-signal-safe functions, without SA_RESTART so that
+    // `poll` returns on SIGCHLD.
     unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old);
+        if old.sa_sigaction == libc::SIG_IGN && sig != libc::SIGCHLD {
+            return;
+        }
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = handler as usize;
+        sa.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaction(sig, &sa, std::ptr::null_mut());
     }
@@ -319,6 +335,12 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
     // SAFETY: prctl with integer arguments.
     unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1 as libc::c_ulong, 0, 0, 0) };
 
+    // Before the fork: a SIGTERM meanwhile would otherwise end scc and leave the command
+    // running without its supervisor.
+    handle(libc::SIGCHLD, nothing);
+    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+        handle(sig, forward);
+    }
     let helper_shared = Arc::clone(&shared);
     let cmd = SendExec(exec);
     let pipe_fd = pipe_w.as_raw_fd();
@@ -340,7 +362,8 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             fd => break unsafe { OwnedFd::from_raw_fd(fd) },
         }
     };
-    drop(pipe_w);
+    // Our copy of the pipe's write end is closed once the child has its own.
+    let mut pipe_w = Some(pipe_w);
     // Ask the kernel to switch straight to us when a call is waiting (Linux 6.6+; an
     // optimisation only).
     let sync_wake_up = arch
@@ -354,11 +377,6 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             sync_wake_up,
         )
     };
-    handle(libc::SIGCHLD, nothing);
-    handle(libc::SIGINT, nothing);
-    handle(libc::SIGQUIT, nothing);
-    handle(libc::SIGTERM, forward);
-    handle(libc::SIGHUP, forward);
 
     let execve = [arch.syscall("execve"), arch.syscall("execveat")].map(|s| s.map(|s| s.nr));
     let mut recording = Recording::default();
@@ -371,6 +389,9 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             child = shared.child.load(Ordering::SeqCst);
             if child > 0 {
                 CHILD.store(child, Ordering::Relaxed);
+            }
+            if child != UNSET {
+                pipe_w = None;
             }
         }
         reap(child, &mut status);
@@ -444,6 +465,7 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
         }
     }
     reap(child, &mut status);
+    drop(pipe_w);
     let mut buf = [0u8; 4];
     // SAFETY: reading into a live 4-byte buffer; every writer is gone.
     let got = unsafe { libc::read(pipe_r.as_raw_fd(), buf.as_mut_ptr().cast(), 4) };
