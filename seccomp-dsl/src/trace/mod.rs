@@ -73,11 +73,10 @@ pub struct ArchRecording {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recording {
     pub arches: BTreeMap<Arch, ArchRecording>,
-    /// Calls from ABIs the language has no tables for (`AUDIT_ARCH_I386` from `int 0x80`,
-    /// x32), by `seccomp_data.arch` (x32 as the x86_64 value with bit 30 in the number
-    /// folded into `foreign_x32`).
+    /// Calls from ABIs the language has no tables for (`AUDIT_ARCH_I386` from `int 0x80`),
+    /// counted by `seccomp_data.arch`.
     pub foreign: BTreeMap<u32, u64>,
-    /// x32 calls (`nr >= 0x4000_0000` on x86_64).
+    /// x32 calls (x86_64's audit arch with `nr >= 0x4000_0000`).
     pub foreign_x32: u64,
     /// The commands traced, as typed.
     pub commands: Vec<String>,
