@@ -96,7 +96,7 @@ impl Recording {
             return;
         }
         let rec = self.arches.entry(arch).or_default();
-        let Some(def) = arch.syscall_by_nr(nr) else {
+        let Some(def) = by_nr(arch, nr) else {
             *rec.unknown.entry(nr).or_default() += 1;
             return;
         };
@@ -166,6 +166,22 @@ impl Recording {
             .map(|c| c.count)
             .sum()
     }
+}
+
+/// `Arch::syscall_by_nr` is a linear search; the tracer looks up every call.
+fn by_nr(arch: Arch, nr: u32) -> Option<&'static crate::tables::SyscallDef> {
+    use std::sync::OnceLock;
+    type Index = Vec<Option<&'static crate::tables::SyscallDef>>;
+    static INDEX: [OnceLock<Index>; Arch::ALL.len()] = [OnceLock::new(), OnceLock::new()];
+    let slot = Arch::ALL.iter().position(|a| *a == arch)?;
+    let index = INDEX[slot].get_or_init(|| {
+        let mut v = vec![None; arch.max_nr() as usize + 1];
+        for s in arch.syscalls() {
+            v[s.nr as usize] = Some(s);
+        }
+        v
+    });
+    index.get(nr as usize).copied().flatten()
 }
 
 /// Reads a policy written by [`write_policy`] (or any allowlist whose `allow` rules have
