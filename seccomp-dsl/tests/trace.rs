@@ -495,3 +495,59 @@ fn rust_std_is_what_scc_trace_derives() {
         "update @rust_std (groups.rs and the README)"
     );
 }
+
+#[test]
+fn merge_grows_in_sets_and_args_none_drops_conditions() {
+    let dir = tempdir("merge");
+    let read = ["sh", "-c", "cat /etc/hostname"];
+    let write = ["sh", "-c", "echo x > out.txt"];
+    assert!(trace(&dir, "m.sc", &[], &read).status.success());
+    let first = lint_clean(&dir, "m.sc");
+    assert!(
+        first.contains("openat(flags & O_ACCMODE == O_RDONLY)"),
+        "{first}"
+    );
+    assert!(
+        trace(&dir, "m.sc", &["--merge", "m.sc"], &write)
+            .status
+            .success()
+    );
+    let merged = lint_clean(&dir, "m.sc");
+    assert!(
+        merged.contains("openat(flags & O_ACCMODE in {O_RDONLY, O_WRONLY})"),
+        "{merged}"
+    );
+    let execve = |p: &str| -> u64 {
+        let line = p.lines().find(|l| l.starts_with("allow execve;")).unwrap();
+        line.split("// ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        execve(&merged),
+        execve(&first) + 1,
+        "sh -c 'echo' execs nothing"
+    );
+    for cmd in [&read, &write] {
+        let out = under(&dir, "m.sc", cmd);
+        assert!(out.status.success(), "{cmd:?}: {:?}", out.status);
+    }
+
+    assert!(
+        trace(&dir, "n.sc", &["--args", "none"], &write)
+            .status
+            .success()
+    );
+    let none = lint_clean(&dir, "n.sc");
+    assert!(
+        none.lines()
+            .all(|l| !l.starts_with("allow") || !l.contains('(')),
+        "{none}"
+    );
+    assert!(none.contains("allow openat;"), "{none}");
+}
