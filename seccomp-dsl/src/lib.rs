@@ -45,6 +45,7 @@ pub mod policy;
 pub mod source;
 pub mod stats;
 pub mod tables;
+pub mod trace;
 
 pub use check::{Checked, FsLoader, Loaded, Loader, NoLoader, check, check_str};
 pub use codegen::{Program, compile};

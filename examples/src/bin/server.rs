@@ -23,8 +23,9 @@ static FILTER: Filter = seccomp_policy! {
     // Accepting connections (std asks for close-on-exec descriptors) and talking on them.
     allow accept4(flags == SOCK_CLOEXEC);
     allow read, recvfrom, write, sendto, close;
-    // `TcpStream::try_clone` duplicates the descriptor, close-on-exec.
-    allow fcntl(cmd == F_DUPFD_CLOEXEC);
+    // `TcpStream::try_clone` duplicates the descriptor, close-on-exec; debug builds of std
+    // check that a descriptor is open (F_GETFD) before closing it (found by `scc trace`).
+    allow fcntl(cmd in {F_DUPFD_CLOEXEC, F_GETFD});
     allow shutdown(how in {SHUT_WR, SHUT_RDWR});
     // Threads waiting on each other; memory for buffers, never executable.
     allow futex, sched_yield, brk, munmap, mremap, madvise;

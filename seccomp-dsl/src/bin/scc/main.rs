@@ -13,7 +13,10 @@ use seccomp_dsl::{Arch, Output};
 mod compile;
 mod fmt;
 mod lint;
+mod run;
 mod stats;
+mod sys;
+mod trace;
 
 #[derive(Parser)]
 #[command(name = "scc", version, about = "Compile, check and inspect seccomp policies", long_about = None)]
@@ -34,6 +37,12 @@ enum Command {
     Disasm(compile::DisasmArgs),
     /// Rewrite policies in the canonical layout (`--check`: only report what would change).
     Fmt(fmt::Args),
+    /// Run a command under a policy (installed with NO_NEW_PRIVS and TSYNC, then exec).
+    Run(run::Args),
+    /// A process's seccomp mode and number of filters.
+    Status(run::StatusArgs),
+    /// Run a command, record every syscall of its threads and children, write a policy.
+    Trace(trace::Args),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -110,6 +119,12 @@ fn main() -> ExitCode {
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Status(a) => run::status(a),
+        Command::Trace(a) => match trace::run(a) {
+            Ok(code) => return code,
+            Err(e) => Err(e),
+        },
         Command::Explain { code } => explain(&code),
     };
     match r {

@@ -1,0 +1,221 @@
+//! The few system calls `scc run`, `scc status` and `scc trace` make: installing a filter,
+//! reading a process's seccomp status, finding and exec'ing a command.
+//!
+//! (`seccomp-rt` has an installer and `status()`, but it depends on `seccomp-macros`,
+//! which depends on this crate: using it here would be a dependency cycle.)
+
+use std::ffi::{CString, OsStr, OsString};
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use seccomp_dsl::bpf::SockFilter;
+
+/// Sets `PR_SET_NO_NEW_PRIVS` and installs `insns` with `flags`; returns what
+/// `seccomp(2)` returned (the listener fd with `SECCOMP_FILTER_FLAG_NEW_LISTENER`).
+///
+/// Allocates nothing: safe to call between a raw `clone` and `execve`.
+pub fn install(insns: &[libc::sock_filter], flags: libc::c_ulong) -> io::Result<libc::c_long> {
+    // SAFETY: prctl with integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1 as libc::c_ulong, 0, 0, 0) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let prog = libc::sock_fprog {
+        len: insns.len() as libc::c_ushort,
+        filter: insns.as_ptr().cast_mut(),
+    };
+    // SAFETY: `prog` points to `insns.len()` valid instructions that outlive the call; the
+    // kernel copies the program.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER as libc::c_ulong,
+            flags,
+            &prog as *const libc::sock_fprog,
+        )
+    };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(r)
+}
+
+/// The library's instructions as the kernel's `struct sock_filter`.
+pub fn to_kernel(insns: &[SockFilter]) -> Vec<libc::sock_filter> {
+    insns
+        .iter()
+        .map(|i| libc::sock_filter {
+            code: i.code,
+            jt: i.jt,
+            jf: i.jf,
+            k: i.k,
+        })
+        .collect()
+}
+
+/// What `/proc/PID/status` says about seccomp.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Status {
+    /// `Seccomp:` 0 disabled, 1 strict, 2 filter.
+    pub mode: u32,
+    /// `Seccomp_filters:` (Linux 5.9+).
+    pub filters: Option<u32>,
+    /// `NoNewPrivs:`.
+    pub no_new_privs: Option<bool>,
+}
+
+impl Status {
+    pub fn mode_name(&self) -> &'static str {
+        match self.mode {
+            0 => "disabled",
+            1 => "strict",
+            2 => "filter",
+            _ => "unknown",
+        }
+    }
+}
+
+/// Reads the seccomp lines of `/proc/PID/status` (`self` for this process).
+pub fn status(pid: &str) -> io::Result<Status> {
+    let path = format!("/proc/{pid}/status");
+    let text = std::fs::read_to_string(&path)?;
+    parse_status(&text).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{path} has no `Seccomp:` line (a kernel without seccomp?)"),
+        )
+    })
+}
+
+fn parse_status(text: &str) -> Option<Status> {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
+    };
+    Some(Status {
+        mode: field("Seccomp")?.parse().ok()?,
+        filters: field("Seccomp_filters").and_then(|v| v.parse().ok()),
+        no_new_privs: field("NoNewPrivs").map(|v| v == "1"),
+    })
+}
+
+/// Finds a command like `execvp` does: a name with a `/` is a path, others are looked up
+/// in `$PATH`.
+pub fn find_program(name: &OsStr) -> Option<PathBuf> {
+    if name.as_bytes().contains(&b'/') {
+        return Some(PathBuf::from(name));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| OsString::from("/usr/bin:/bin"));
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    let Ok(c) = CString::new(p.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path.
+    p.is_file() && unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0
+}
+
+/// A command ready for `execve`: every string and pointer array built beforehand, so that
+/// exec'ing allocates nothing.
+pub struct Exec {
+    pub path: CString,
+    _args: Vec<CString>,
+    _env: Vec<CString>,
+    argv: Vec<*const libc::c_char>,
+    envp: Vec<*const libc::c_char>,
+}
+
+impl Exec {
+    /// `command[0]` is looked up in `$PATH`; the environment is this process's.
+    pub fn new(command: &[OsString]) -> Result<Exec, String> {
+        let name = command.first().ok_or("no command given")?;
+        let path = find_program(name)
+            .ok_or_else(|| format!("{}: command not found", name.to_string_lossy()))?;
+        let cstr =
+            |s: &[u8]| CString::new(s).map_err(|_| "an argument contains a NUL byte".to_string());
+        let path = cstr(path.as_os_str().as_bytes())?;
+        let args = command
+            .iter()
+            .map(|a| cstr(a.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let env = std::env::vars_os()
+            .map(|(k, v)| {
+                let mut kv = k.as_bytes().to_vec();
+                kv.push(b'=');
+                kv.extend_from_slice(v.as_bytes());
+                cstr(&kv)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let argv = args
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        let envp = env
+            .iter()
+            .map(|a| a.as_ptr())
+            .chain([std::ptr::null()])
+            .collect();
+        Ok(Exec {
+            path,
+            _args: args,
+            _env: env,
+            argv,
+            envp,
+        })
+    }
+
+    /// The six argument registers of the `execve` this will make.
+    pub fn execve_args(&self) -> [u64; 6] {
+        [
+            self.path.as_ptr() as u64,
+            self.argv.as_ptr() as u64,
+            self.envp.as_ptr() as u64,
+            0,
+            0,
+            0,
+        ]
+    }
+
+    /// `execve`; returns only on failure, with the errno. Allocates nothing.
+    pub fn exec(&self) -> i32 {
+        // SAFETY: NUL-terminated path, NULL-terminated argv and envp arrays of
+        // NUL-terminated strings, all owned by `self`.
+        unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
+        io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EINVAL)
+    }
+}
+
+/// Puts a signal's disposition back to the default (Rust ignores `SIGPIPE`, and an ignored
+/// signal stays ignored across `execve`).
+pub fn default_signal(sig: libc::c_int) {
+    // SAFETY: setting a standard disposition, no handler.
+    unsafe { libc::signal(sig, libc::SIG_DFL) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        let s =
+            parse_status("Name:\tx\nNoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\n").unwrap();
+        assert_eq!(
+            s,
+            Status {
+                mode: 2,
+                filters: Some(3),
+                no_new_privs: Some(true)
+            }
+        );
+        assert_eq!(s.mode_name(), "filter");
+        assert!(parse_status("Name: x\n").is_none());
+    }
+}
