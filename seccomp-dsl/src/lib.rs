@@ -39,8 +39,11 @@ pub mod diag;
 pub mod eval;
 pub mod groups;
 pub mod lint;
+#[cfg(feature = "oci")]
+pub mod oci;
 pub mod parse;
 pub mod policy;
+pub mod region;
 pub mod source;
 pub mod stats;
 pub mod tables;

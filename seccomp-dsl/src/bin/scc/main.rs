@@ -12,6 +12,7 @@ use seccomp_dsl::{Arch, Output};
 
 mod compile;
 mod lint;
+mod oci;
 mod stats;
 
 #[derive(Parser)]
@@ -31,6 +32,8 @@ enum Command {
     Stats(stats::Args),
     /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
     Disasm(compile::DisasmArgs),
+    /// Import a Docker/OCI JSON seccomp profile as a policy file.
+    Import(oci::ImportArgs),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -106,6 +109,7 @@ fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
+        Command::Import(a) => oci::import(a),
         Command::Explain { code } => explain(&code),
     };
     match r {
