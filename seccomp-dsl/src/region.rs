@@ -199,6 +199,32 @@ fn conj_within(a: &Conj, b: &Conj) -> bool {
     a.iter().zip(b).all(|(x, y)| x.within(*y))
 }
 
+/// `a` without `b`, as disjoint boxes appended to `out`.
+fn conj_minus(a: &Conj, b: &Conj, out: &mut Vec<Conj>) {
+    if conj_and(a, b).is_none() {
+        out.push(*a);
+        return;
+    }
+    // Walk the bits `b` fixes and `a` leaves free: the piece where that bit differs from
+    // `b` (and the earlier ones agree) is outside `b`.
+    let mut cur = *a;
+    for i in 0..6 {
+        let free = b[i].mask & !cur[i].mask;
+        for k in 0..64 {
+            let bit = 1u64 << k;
+            if free & bit == 0 {
+                continue;
+            }
+            let mut piece = cur;
+            piece[i].mask |= bit;
+            piece[i].value |= !b[i].value & bit;
+            out.push(piece);
+            cur[i].mask |= bit;
+            cur[i].value |= b[i].value & bit;
+        }
+    }
+}
+
 fn conj_and(a: &Conj, b: &Conj) -> Option<Conj> {
     let mut out = ALL;
     for i in 0..6 {
@@ -300,34 +326,24 @@ impl Region {
 
     /// Complement.
     pub fn not(&self) -> Result<Region, TooBig> {
-        let mut acc = Region::all();
-        for c in &self.conjs {
-            // Not in this box: some argument differs from its cube in some bit.
-            let mut outside = Vec::new();
-            for (i, cube) in c.iter().enumerate() {
-                for k in 0..64 {
-                    let b = 1u64 << k;
-                    if cube.mask & b != 0 {
-                        let mut conj = ALL;
-                        conj[i] = Cube {
-                            mask: b,
-                            value: !cube.value & b,
-                        };
-                        outside.push(conj);
-                    }
-                }
-            }
-            acc = acc.and(&Region { conjs: outside })?;
-        }
-        Ok(acc)
+        Region::all().minus(self)
     }
 
-    /// `self` without `o`.
+    /// `self` without `o`: each box of `o` is cut out of each box of `self`, leaving
+    /// disjoint pieces (one per bit `o` fixes that the box does not).
     pub fn minus(&self, o: &Region) -> Result<Region, TooBig> {
-        if o.is_empty() || self.is_empty() {
-            return Ok(self.clone());
+        let mut pieces = self.conjs.clone();
+        for b in &o.conjs {
+            let mut next = Vec::new();
+            for a in &pieces {
+                conj_minus(a, b, &mut next);
+                if next.len() > LIMIT * 4 {
+                    return Err(TooBig);
+                }
+            }
+            pieces = Region { conjs: next }.simplified()?.conjs;
         }
-        self.and(&o.not()?)
+        Ok(Region { conjs: pieces })
     }
 
     /// Drops boxes inside others and merges pairs that differ in one bit of one argument,

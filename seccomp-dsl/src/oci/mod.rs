@@ -12,11 +12,13 @@
 //!
 //! Nothing here does I/O: the `scc` tool reads and writes the files.
 
+pub mod export;
 pub mod import;
 pub mod profile;
 
 use std::fmt;
 
+pub use export::{ExportOptions, Exported, Format, export};
 pub use import::{ImportOptions, Imported, import, import_str};
 pub use profile::Profile;
 

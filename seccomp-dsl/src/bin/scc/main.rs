@@ -34,6 +34,8 @@ enum Command {
     Disasm(compile::DisasmArgs),
     /// Import a Docker/OCI JSON seccomp profile as a policy file.
     Import(oci::ImportArgs),
+    /// Export a policy as an OCI/Docker JSON profile or a SeccompProfile resource.
+    Export(oci::ExportArgs),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
         Command::Import(a) => oci::import(a),
+        Command::Export(a) => oci::export(a),
         Command::Explain { code } => explain(&code),
     };
     match r {

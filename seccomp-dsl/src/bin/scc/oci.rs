@@ -5,10 +5,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use seccomp_dsl::Arch;
+use seccomp_dsl::diag::Severity;
 use seccomp_dsl::oci::{self, Finding, ImportOptions};
+use seccomp_dsl::{Arch, Output};
 
-use crate::{ArchArg, Fail};
+use crate::{ArchArg, Fail, load};
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
@@ -80,6 +81,103 @@ pub fn import(a: ImportArgs) -> Result<(), Fail> {
         Some(p) => std::fs::write(p, text)
             .map_err(|e| Fail::Usage(format!("cannot write {}: {e}", p.display())))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+/// A policy file or a JSON profile, compiled for `arch`.
+pub fn load_any(path: &Path, arch: Arch, caps: &str, kernel: Option<&str>) -> Result<Output, Fail> {
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if !is_json {
+        return load(path);
+    }
+    let json = std::fs::read_to_string(path)
+        .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let o = options(path, arch, caps, kernel)?;
+    let im = oci::import_str(&json, &o);
+    let errors: Vec<Finding> = im
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .cloned()
+        .collect();
+    print_findings(path, &errors);
+    let text = im.text.ok_or(Fail::Policy)?;
+    let out = seccomp_dsl::compile_str(&path.display().to_string(), &text);
+    if out.has_errors() {
+        let _ = write!(anstream::stderr(), "{}", out.render_diagnostics(true));
+        return Err(Fail::Policy);
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// The OCI runtime spec's `linux.seccomp` object (runc, crun, Podman, containerd).
+    Oci,
+    /// A Docker profile (`--security-opt seccomp=FILE`), with a comment per rule.
+    Docker,
+    /// A Security Profiles Operator `SeccompProfile` (YAML).
+    Spo,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The policy file (or a JSON profile, imported first).
+    policy: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value = "oci")]
+    format: ExportFormat,
+    /// The architecture to export (default: the policy's only one, else this machine's).
+    #[arg(long, value_enum)]
+    arch: Option<ArchArg>,
+    /// `metadata.name` of a SeccompProfile (default: the file name).
+    #[arg(long)]
+    name: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+pub fn export(a: ExportArgs) -> Result<(), Fail> {
+    let out = load_any(&a.policy, native_or(a.arch), "default", None)?;
+    let policy = out.policy.as_ref().expect("no errors, so a policy");
+    let arch = match (a.arch, policy.arches.as_slice()) {
+        (Some(x), _) => x.into(),
+        (None, [only]) => only.arch,
+        (None, _) => native_or(None),
+    };
+    let ap = policy.arch(arch).ok_or_else(|| {
+        Fail::Usage(format!(
+            "the policy does not target {arch} (see its `arch` statement)"
+        ))
+    })?;
+    let name = a.name.clone().unwrap_or_else(|| {
+        a.policy
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase().replace(['_', ' '], "-"))
+            .unwrap_or_else(|| "profile".into())
+    });
+    let opts = oci::ExportOptions {
+        format: match a.format {
+            ExportFormat::Oci => oci::Format::Oci,
+            ExportFormat::Docker => oci::Format::Docker,
+            ExportFormat::Spo => oci::Format::Spo,
+        },
+        name,
+    };
+    let exported = match oci::export(ap, &opts) {
+        Ok(e) => e,
+        Err(errors) => {
+            print_findings(&a.policy, &errors);
+            return Err(Fail::Policy);
+        }
+    };
+    print_findings(&a.policy, &exported.findings);
+    match &a.output {
+        Some(p) => std::fs::write(p, &exported.text)
+            .map_err(|e| Fail::Usage(format!("cannot write {}: {e}", p.display())))?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(exported.text.as_bytes())?,
     }
     Ok(())
 }
