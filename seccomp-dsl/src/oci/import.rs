@@ -1020,7 +1020,7 @@ fn render_policy(
 ) -> String {
     let arch = opts.arch;
     let mut out = String::new();
-    let caps = if opts.caps_label == "default" || opts.caps_label == "all" {
+    let caps = if ["default", "all", "none"].contains(&opts.caps_label.as_str()) {
         opts.caps_label.clone()
     } else {
         opts.caps.join(", ")
@@ -1105,32 +1105,19 @@ fn render_policy(
     }
     // Merge runs of entries that each allow one syscall under a condition
     // (`socket(domain < 38)`, `socket(domain == 39)`, ...) into one `||`.
-    let mut merged: Vec<Stmt> = Vec::new();
+    let mut merged: Vec<(Stmt, Vec<String>)> = Vec::new();
     for s in stmts {
-        if let (Some(last), Some(key)) = (merged.last_mut(), s.merge_key) {
+        let alt = |t: &str, name: &str| t[name.len() + 1..t.len() - 1].to_owned();
+        if let (Some((last, alts)), Some(key)) = (merged.last_mut(), s.merge_key) {
             if last.merge_key == Some(key)
                 && last.trailer.is_empty()
                 && s.comments.len() == 1
                 && last.comments.len() == 1
             {
-                let cond = |t: &str| -> String {
-                    let inner = &t[key.1.len() + 1..t.len() - 1];
-                    if inner.contains("&&") {
-                        format!("({inner})")
-                    } else {
-                        inner.to_owned()
-                    }
-                };
-                let a = cond(&last.targets[0]);
-                let b = cond(&s.targets[0]);
-                last.targets[0] = format!("{}({a} || {b})", key.1);
-                let first = last.comments[0].clone();
-                let start = first
+                alts.push(alt(&s.targets[0], key.1));
+                let start = last.comments[0]
                     .trim_start_matches("syscalls[")
-                    .split(']')
-                    .next()
-                    .unwrap_or("")
-                    .split("..=")
+                    .split(['.', ']'])
                     .next()
                     .unwrap_or("")
                     .to_owned();
@@ -1143,8 +1130,31 @@ fn render_policy(
                 continue;
             }
         }
-        merged.push(s);
+        let alts = match s.merge_key {
+            Some((_, name)) => vec![alt(&s.targets[0], name)],
+            None => Vec::new(),
+        };
+        merged.push((s, alts));
     }
+    let merged: Vec<Stmt> = merged
+        .into_iter()
+        .map(|(mut s, alts)| {
+            if let (Some((_, name)), true) = (s.merge_key, alts.len() > 1) {
+                let parts: Vec<String> = alts
+                    .iter()
+                    .map(|a| {
+                        if a.contains("&&") {
+                            format!("({a})")
+                        } else {
+                            a.clone()
+                        }
+                    })
+                    .collect();
+                s.targets[0] = format!("{name}({})", parts.join(" || "));
+            }
+            s
+        })
+        .collect();
     for s in merged {
         out.push('\n');
         for c in &s.comments {

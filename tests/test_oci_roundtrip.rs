@@ -1,0 +1,169 @@
+//! Import and export of real profiles (Docker's default and `fixtures/profiles/`),
+//! checked against a reference evaluator of the JSON with runc + libseccomp semantics
+//! (`common/profile.rs`, written from the JSON, not through `seccomp_dsl::oci`):
+//!
+//! - the imported policy decides every input like the original profile, for calls whose
+//!   narrow arguments have clean high bits (where libseccomp's 64-bit comparisons and the
+//!   kernel's view agree);
+//! - the exported profile decides every input like the imported policy, garbage high
+//!   bits included (the export is exact);
+//! - so export(import(profile)) decides like the profile; and importing the exported
+//!   profile again gives the same policy decisions.
+//!
+//! Inputs: every syscall number of the arch × boundary argument values
+//! (`common/inputs.rs`), under Docker's default capabilities, all and none.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::inputs::inputs;
+use common::profile::RefProfile;
+use seccomp_dsl::oci::{self, ExportOptions, Format, ImportOptions};
+use seccomp_dsl::{Arch, ArchPolicy, SeccompData, evaluate};
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/profiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    v.sort();
+    v.push(root.join("../../shared/profiles/docker-default.json"));
+    assert!(v.len() >= 11, "expected Docker's profile and 10 fixtures");
+    v
+}
+
+const CAPS: [&str; 3] = ["default", "all", "none"];
+
+fn import(json: &str, arch: Arch, caps: &str) -> ArchPolicy {
+    let mut o = ImportOptions::new(arch);
+    o.caps = oci::import::parse_caps(caps).unwrap();
+    o.caps_label = caps.into();
+    let im = oci::import_str(json, &o);
+    let text = im
+        .text
+        .unwrap_or_else(|| panic!("import failed: {:?}", im.findings));
+    let out = seccomp_dsl::compile_str("imported.sc", &text);
+    assert!(
+        !out.has_errors(),
+        "{text}\n{}",
+        out.render_diagnostics(false)
+    );
+    out.policy.unwrap().arch(arch).unwrap().clone()
+}
+
+fn reference(json: &str, arch: Arch, caps: &str) -> RefProfile {
+    let caps = oci::import::parse_caps(caps).unwrap();
+    let caps: Vec<&str> = caps.iter().map(String::as_str).collect();
+    let kernel = oci::import::parse_kernel(arch.kernel_version()).unwrap();
+    RefProfile::load(json, arch, &caps, kernel, &|n| arch.syscall(n).is_some())
+}
+
+/// Calls on the policy's own arch, below the x32 range (runc handles other ABIs with
+/// its own bad-arch action).
+fn native(p: &ArchPolicy, sample: usize) -> Vec<SeccompData> {
+    inputs(p, sample)
+        .into_iter()
+        .filter(|d| d.arch == p.arch.audit_arch() && d.nr < 0x4000_0000)
+        .filter(|d| p.arch.syscall_by_nr(d.nr).is_some())
+        .collect()
+}
+
+/// Clears the bits the kernel never reads (the high word of an `int`).
+fn clean(p: &ArchPolicy, d: &SeccompData) -> SeccompData {
+    let mut d = *d;
+    if let Some(def) = p.arch.syscall_by_nr(d.nr) {
+        for (i, a) in def.args.iter().enumerate() {
+            d.args[i] &= a.width.mask();
+        }
+    }
+    d
+}
+
+#[test]
+fn import_then_export_of_real_profiles_decides_like_the_profile() {
+    let mut total = 0usize;
+    for path in fixtures() {
+        let json = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for arch in Arch::ALL {
+            for caps in CAPS {
+                let what = format!("{name} ({arch}, caps {caps})");
+                let policy = import(&json, arch, caps);
+                let orig = reference(&json, arch, caps);
+                let exported = oci::export(
+                    &policy,
+                    &ExportOptions {
+                        format: Format::Oci,
+                        name: "t".into(),
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{what}: export: {e:?}"));
+                // Every name the export writes is a syscall of the architecture.
+                for r in exported.profile.syscalls.iter().flatten() {
+                    for n in r.names.iter().flatten() {
+                        assert!(arch.syscall(n).is_some(), "{what}: exported `{n}`");
+                    }
+                }
+                let back = reference(&exported.text, arch, caps);
+                let again = import(&exported.text, arch, caps);
+                for d in native(&policy, 300) {
+                    let sys = arch.syscall_by_nr(d.nr).unwrap().name;
+                    let ours = evaluate(&policy, &d).action;
+                    // Export is exact: garbage high bits included.
+                    assert_eq!(
+                        back.decide(sys, &d.args),
+                        ours,
+                        "{what}: exported profile vs policy on {sys}{:x?}",
+                        d.args
+                    );
+                    assert_eq!(
+                        evaluate(&again, &d).action,
+                        ours,
+                        "{what}: re-imported export on {sys}{:x?}",
+                        d.args
+                    );
+                    // Import agrees with runc on clean calls.
+                    let c = clean(&policy, &d);
+                    let want = orig.decide(sys, &c.args);
+                    assert_eq!(
+                        evaluate(&policy, &c).action,
+                        want,
+                        "{what}: imported policy vs profile on {sys}{:x?}",
+                        c.args
+                    );
+                    assert_eq!(back.decide(sys, &c.args), want, "{what}: round trip");
+                    total += 1;
+                }
+            }
+        }
+    }
+    assert!(total > 50_000, "only {total} inputs");
+    eprintln!("{total} inputs checked");
+}
+
+#[test]
+fn imported_docker_default_matches_the_shared_policy_on_x86_64() {
+    // `../shared/profiles/docker-default.x86_64.sc` is Docker's profile resolved by hand;
+    // the import must decide every clean call the same way, except for syscalls the
+    // profile gained after that file was written (listed, and allowed by the import).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles");
+    let json = std::fs::read_to_string(root.join("docker-default.json")).unwrap();
+    let imported = import(&json, Arch::X86_64, "default");
+    let hand = seccomp_dsl::compile_file(&root.join("docker-default.x86_64.sc")).unwrap();
+    let hand = hand.policy.unwrap().arch(Arch::X86_64).unwrap().clone();
+    let mut newer = Vec::new();
+    for d in native(&imported, 200) {
+        let c = clean(&imported, &d);
+        let (a, b) = (evaluate(&imported, &c).action, evaluate(&hand, &c).action);
+        if a != b {
+            let name = Arch::X86_64.syscall_by_nr(c.nr).unwrap().name;
+            assert!(a.permits(), "{name}{:x?}: import {a}, by hand {b}", c.args);
+            newer.push(name);
+        }
+    }
+    newer.dedup();
+    assert!(newer.len() < 12, "{newer:?}");
+}
