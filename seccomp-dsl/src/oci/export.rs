@@ -94,6 +94,16 @@ pub fn export(policy: &ArchPolicy, opts: &ExportOptions) -> Result<Exported, Vec
             format!("a SeccompProfile has no defaultErrnoRet: `default {default}` would become errno(EPERM)"),
         ));
     }
+    for a in std::iter::once(default).chain(policy.rules.iter().map(|r| r.action)) {
+        if let Action::Errno(e @ 4095..) = a {
+            errors.push(Finding::new(
+                Severity::Error,
+                "",
+                format!("errno({e}): libseccomp refuses errno values from 4095 up (runc and crun would refuse the profile)"),
+            ));
+            break;
+        }
+    }
     // (action, conditions) → names, and the comments of conditional rules.
     type Key = (Action, Vec<(u32, &'static str, u64, u64)>);
     let mut groups: BTreeMap<Key, Vec<&'static str>> = BTreeMap::new();

@@ -229,16 +229,14 @@ impl Importer<'_> {
             match errno {
                 None => default,
                 Some(n) => {
-                    // runc passes errnoRet through int16; libseccomp keeps the low 16 bits;
-                    // the kernel clamps an errno above 4095 to 4095.
+                    // runc passes errnoRet through int16; libseccomp keeps the low 16 bits
+                    // and refuses an errno of 4095 (MAX_ERRNO) or more.
                     let d = (n & 0xffff) as u16;
-                    if errno_like && d > 4095 {
+                    if errno_like && d >= 4095 {
                         this.push(
-                            Severity::Warning,
+                            Severity::Error,
                             path,
-                            format!(
-                                "errnoRet {n}: the kernel returns errno 4095 (MAX_ERRNO) instead"
-                            ),
+                            format!("errnoRet {n}: libseccomp refuses errno values from 4095 up, so runc and crun refuse the profile"),
                         );
                         4095
                     } else {
@@ -1288,6 +1286,14 @@ mod tests {
         );
         assert_eq!(action(&p, "mkdir", [0; 6]), Action::Errno(1));
         assert_eq!(action(&p, "mkdirat", [0; 6]), Action::Errno(1));
+    }
+
+    #[test]
+    fn errno_libseccomp_refuses_is_an_error() {
+        let im = imp(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["syslog"],"action":"SCMP_ACT_ERRNO","errnoRet":12345}]}"#,
+        );
+        assert!(im.has_errors() && im.text.is_none(), "{:?}", im.findings);
     }
 
     #[test]
