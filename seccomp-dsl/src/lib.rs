@@ -36,6 +36,7 @@ pub mod check;
 pub mod codegen;
 mod codes;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod groups;
 pub mod lint;

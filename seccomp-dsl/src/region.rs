@@ -126,16 +126,21 @@ fn test_cubes(t: &Test, negated: bool) -> Vec<Cube> {
             vec![Cube { mask: m, value: v }]
         }
     };
+    // Disjoint pieces, highest bit first: the bits above agree with `v`, bit k differs.
+    // With a width mask each piece is an aligned interval.
     let ne = |v: u64| -> Vec<Cube> {
         if v & !m != 0 {
             return vec![Cube::ANY];
         }
-        (0..64)
-            .map(|k| 1u64 << k)
-            .filter(|b| m & b != 0)
-            .map(|b| Cube {
-                mask: b,
-                value: !v & b,
+        (0..64u32)
+            .rev()
+            .filter(|&k| m >> k & 1 == 1)
+            .map(|k| {
+                let bit = 1u64 << k;
+                Cube {
+                    mask: (m & above(k)) | bit,
+                    value: (v & m & above(k)) | (!v & bit),
+                }
             })
             .collect()
     };
@@ -210,7 +215,8 @@ fn conj_minus(a: &Conj, b: &Conj, out: &mut Vec<Conj>) {
     let mut cur = *a;
     for i in 0..6 {
         let free = b[i].mask & !cur[i].mask;
-        for k in 0..64 {
+        // Highest bit first, so that each piece of an interval is an interval.
+        for k in (0..64).rev() {
             let bit = 1u64 << k;
             if free & bit == 0 {
                 continue;
@@ -389,7 +395,9 @@ fn merge_pass(cs: &mut Vec<Conj>) -> bool {
                     continue;
                 }
                 let d = a[k].value ^ b[k].value;
-                if diff.is_some() || a[k].mask != b[k].mask || d.count_ones() != 1 {
+                // Only the lowest fixed bit: merging keeps intervals intervals.
+                let lowest = a[k].mask & a[k].mask.wrapping_neg();
+                if diff.is_some() || a[k].mask != b[k].mask || d != lowest {
                     ok = false;
                     break;
                 }

@@ -36,6 +36,9 @@ enum Command {
     Import(oci::ImportArgs),
     /// Export a policy as an OCI/Docker JSON profile or a SeccompProfile resource.
     Export(oci::ExportArgs),
+    /// The semantic difference of two policies or profiles (exit 1 when they differ);
+    /// `--subset-of BASELINE POLICY` fails when POLICY lets through more.
+    Diff(oci::DiffArgs),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -113,6 +116,7 @@ fn main() -> ExitCode {
         Command::Disasm(a) => compile::disasm(a),
         Command::Import(a) => oci::import(a),
         Command::Export(a) => oci::export(a),
+        Command::Diff(a) => oci::diff(a),
         Command::Explain { code } => explain(&code),
     };
     match r {

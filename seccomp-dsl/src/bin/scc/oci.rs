@@ -181,3 +181,97 @@ pub fn export(a: ExportArgs) -> Result<(), Fail> {
     }
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// Two policies (policy files or JSON profiles): A and B; or, with `--subset-of`, the
+    /// policy to check.
+    #[arg(required = true, num_args = 1..=2)]
+    files: Vec<PathBuf>,
+    /// Fail (exit 1) when POLICY lets through (allow, log) any call BASELINE does not;
+    /// lists those calls.
+    #[arg(long, value_name = "BASELINE")]
+    subset_of: Option<PathBuf>,
+    /// Compare this architecture only (default: every one both policies target).
+    #[arg(long, value_enum)]
+    arch: Option<ArchArg>,
+    /// Capabilities for JSON profiles (as `scc import --caps`).
+    #[arg(long, default_value = "default")]
+    caps: String,
+    /// Kernel version for JSON profiles' `minKernel` (as `scc import --kernel`).
+    #[arg(long)]
+    kernel: Option<String>,
+}
+
+pub fn diff(a: DiffArgs) -> Result<(), Fail> {
+    let (left, right) = match (&a.subset_of, a.files.as_slice()) {
+        (Some(base), [policy]) => (base.clone(), policy.clone()),
+        (None, [x, y]) => (x.clone(), y.clone()),
+        (Some(_), _) => {
+            return Err(Fail::Usage(
+                "`--subset-of BASELINE` takes one policy to check".into(),
+            ));
+        }
+        (None, _) => return Err(Fail::Usage("`scc diff` compares two policies".into())),
+    };
+    let arches: Vec<Arch> = match a.arch {
+        Some(x) => vec![x.into()],
+        None => Arch::ALL.to_vec(),
+    };
+    let mut all = Vec::new();
+    for arch in arches {
+        let l = load_any(&left, arch, &a.caps, a.kernel.as_deref())?;
+        let r = load_any(&right, arch, &a.caps, a.kernel.as_deref())?;
+        let (Some(lp), Some(rp)) = (
+            l.policy.as_ref().and_then(|p| p.arch(arch)),
+            r.policy.as_ref().and_then(|p| p.arch(arch)),
+        ) else {
+            if a.arch.is_some() {
+                return Err(Fail::Usage(format!("both policies must target {arch}")));
+            }
+            continue;
+        };
+        let changes = match &a.subset_of {
+            Some(_) => seccomp_dsl::diff::not_subset(lp, rp),
+            None => seccomp_dsl::diff::diff(lp, rp),
+        }
+        .map_err(|_| Fail::Usage("the conditions are too complex to compare".into()))?;
+        all.push((arch, changes));
+    }
+    if all.is_empty() {
+        return Err(Fail::Usage(
+            "the policies have no architecture in common".into(),
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    let mut syscalls = 0;
+    for (arch, changes) in &all {
+        if changes.is_empty() {
+            continue;
+        }
+        writeln!(out, "--- {} ({arch})", left.display())?;
+        writeln!(out, "+++ {} ({arch})", right.display())?;
+        for c in changes {
+            for line in c.lines() {
+                writeln!(out, "{line}")?;
+            }
+        }
+        let mut names: Vec<&str> = changes.iter().map(|c| c.syscall.name).collect();
+        names.dedup();
+        syscalls += names.len();
+    }
+    if syscalls == 0 {
+        return Ok(());
+    }
+    let what = if a.subset_of.is_some() {
+        "let through calls the baseline does not"
+    } else {
+        "differ"
+    };
+    let _ = writeln!(
+        anstream::stderr(),
+        "scc: {syscalls} syscall{} {what}",
+        if syscalls == 1 { "" } else { "s" }
+    );
+    Err(Fail::Policy)
+}
