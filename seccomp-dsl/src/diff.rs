@@ -101,6 +101,8 @@ enum Values {
     /// Sorted, disjoint, inclusive intervals.
     Ranges(Vec<(u64, u64)>),
     Cube(Cube),
+    /// Every value but those of the cube (`x & m != v`).
+    NotCube(Cube),
 }
 
 fn width_mask(sys: &SyscallDef, i: usize) -> u64 {
@@ -118,6 +120,38 @@ fn values(c: Cube, wm: u64) -> Values {
     } else {
         Values::Cube(c)
     }
+}
+
+/// The cube `c` such that `cubes` are exactly the pieces of "not in `c`" (highest bit
+/// first, as the regions cut them), if there is one.
+fn negated_cube(cubes: &[Cube]) -> Option<Cube> {
+    let mask = cubes.iter().fold(0, |m, c| m | c.mask);
+    if mask.count_ones() as usize != cubes.len() {
+        return None;
+    }
+    // The piece of bit k fixes the bits above k to `v` and bit k to `!v`.
+    let mut value = 0;
+    for c in cubes {
+        let low = c.mask & c.mask.wrapping_neg();
+        value |= !c.value & low;
+    }
+    let want: Vec<Cube> = (0..64u32)
+        .rev()
+        .filter(|&k| mask >> k & 1 == 1)
+        .map(|k| {
+            let bit = 1u64 << k;
+            let above = if k == 63 { 0 } else { !((bit << 1) - 1) };
+            Cube {
+                mask: (mask & above) | bit,
+                value: (value & mask & above) | (!value & bit),
+            }
+        })
+        .collect();
+    let mut have = cubes.to_vec();
+    have.sort_unstable();
+    let mut want = want;
+    want.sort_unstable();
+    (have == want).then_some(Cube { mask, value })
 }
 
 fn union(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
@@ -165,6 +199,61 @@ pub fn describe(region: &Region, sys: &SyscallDef) -> Vec<String> {
             }
         }
     }
+    // Alternatives equal but for one argument whose cubes are exactly the pieces of
+    // `x & m != v` read better as that.
+    let mut k = 0;
+    while k < alts.len() {
+        let mut found = false;
+        for arg in 0..6 {
+            let group: Vec<usize> = (0..alts.len())
+                .filter(|&j| {
+                    (0..6).all(|x| x == arg || alts[j][x] == alts[k][x])
+                        && matches!(alts[j][arg], Values::Cube(_) | Values::Ranges(_))
+                })
+                .collect();
+            if group.len() < 2 {
+                continue;
+            }
+            let cubes: Option<Vec<Cube>> = group
+                .iter()
+                .map(|&j| match &alts[j][arg] {
+                    Values::Cube(c) => Some(*c),
+                    Values::Ranges(r) => match r[..] {
+                        [(lo, hi)]
+                            if (hi - lo).wrapping_add(1) & (hi - lo) == 0
+                                && lo & (hi - lo) == 0 =>
+                        {
+                            Some(Cube {
+                                mask: width_mask(sys, arg) & !(hi - lo),
+                                value: lo,
+                            })
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            if let Some(c) = cubes.and_then(|cs| negated_cube(&cs)) {
+                let mut keep = alts[k].clone();
+                keep[arg] = Values::NotCube(c);
+                let mut rest: Vec<[Values; 6]> = alts
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| !group.contains(j))
+                    .map(|(_, a)| a.clone())
+                    .collect();
+                rest.push(keep);
+                alts = rest;
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            k += 1;
+        } else {
+            k = 0;
+        }
+    }
     let mut out: Vec<String> = alts
         .iter()
         .map(|alt| {
@@ -209,7 +298,31 @@ fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
         } else {
             format!("{name} & {:#x} == {}", c.mask, num(c.value))
         }),
+        Values::NotCube(c) => Some(if c.mask == wm {
+            format!("{name} != {}", num(c.value))
+        } else {
+            format!("{name} & {:#x} != {}", c.mask, num(c.value))
+        }),
         Values::Ranges(rs) => {
+            // Every value but a few: `x != v`, `x not in {..}`.
+            let mut gaps = Vec::new();
+            let mut next = 0u64;
+            for &(lo, hi) in rs {
+                gaps.extend(next..lo.min(next.saturating_add(9)));
+                next = hi.saturating_add(1);
+            }
+            if rs.last().is_some_and(|&(_, hi)| hi < wm) {
+                gaps.extend(next..=wm.min(next.saturating_add(8)));
+            }
+            let covered: u128 = rs.iter().map(|&(lo, hi)| u128::from(hi - lo) + 1).sum();
+            if rs.len() > 1 && gaps.len() <= 8 && covered + gaps.len() as u128 == u128::from(wm) + 1
+            {
+                let vs: Vec<String> = gaps.iter().map(|v| num(*v)).collect();
+                return Some(match vs.as_slice() {
+                    [one] => format!("{name} != {one}"),
+                    _ => format!("{name} not in {{{}}}", vs.join(", ")),
+                });
+            }
             if rs.iter().all(|(lo, hi)| lo == hi) && rs.len() > 1 {
                 let vs: Vec<String> = rs.iter().map(|(lo, _)| num(*lo)).collect();
                 return Some(format!("{name} in {{{}}}", vs.join(", ")));
@@ -260,6 +373,24 @@ mod tests {
             policy("default allow; errno(1) socket(domain < 38 || domain == 39 || domain > 40);");
         let b = policy("default allow; errno(1) socket(domain not in {38, 40});");
         assert!(diff(&a, &b).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_negated_mask_reads_as_not_equal() {
+        let a = policy("default errno(1); allow clone(clone_flags & 0x7e020000 == 0);");
+        let b = policy("default errno(1); allow clone;");
+        let lines: Vec<String> = diff(&a, &b)
+            .unwrap()
+            .iter()
+            .flat_map(Change::lines)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "- errno(1) clone(clone_flags & 0x7e020000 != 0)",
+                "+ allow clone(clone_flags & 0x7e020000 != 0)"
+            ]
+        );
     }
 
     #[test]

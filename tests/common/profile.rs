@@ -33,6 +33,8 @@ pub struct RefProfile {
     pub default: Action,
     /// In the order runc adds them, already without rules equal to the default.
     pub rules: Vec<RefRule>,
+    /// Indexes into `rules` by syscall name.
+    pub by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
 fn action(name: &str, errno: Option<u64>) -> Action {
@@ -172,16 +174,24 @@ impl RefProfile {
                 }
             }
         }
+        let mut by_name: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, r) in rules.iter().enumerate() {
+            by_name.entry(r.name.clone()).or_default().push(i);
+        }
         RefProfile {
             arch,
             default,
             rules,
+            by_name,
         }
     }
 
     /// The action for a call of `name` (libseccomp semantics, 64-bit comparisons).
     pub fn decide(&self, name: &str, args: &[u64; 6]) -> Action {
-        let mine: Vec<&RefRule> = self.rules.iter().filter(|r| r.name == name).collect();
+        let mine: Vec<&RefRule> = match self.by_name.get(name) {
+            Some(ix) => ix.iter().map(|&i| &self.rules[i]).collect(),
+            None => Vec::new(),
+        };
         if let Some(u) = mine.iter().find(|r| r.conds.is_empty()) {
             return u.action;
         }

@@ -1289,6 +1289,31 @@ mod tests {
     }
 
     #[test]
+    fn runc_enosys_stub_covers_syscalls_above_the_highest_named() {
+        let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+            {"names":["read","write","chown32"],"action":"SCMP_ACT_ALLOW"},
+            {"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}"#;
+        let mut o = ImportOptions::new(Arch::X86_64);
+        o.runc_enosys = true;
+        let text = import_str(json, &o).text.unwrap();
+        let out = crate::compile_str("enosys.sc", &text);
+        assert!(!out.has_errors(), "{text}");
+        let p = out.policy.unwrap();
+        // mkdir (83) is the highest name, though its rule is skipped (same as default).
+        assert_eq!(action(&p, "mkdir", [0; 6]), Action::Errno(1));
+        assert_eq!(action(&p, "rmdir", [0; 6]), Action::Errno(38));
+        assert_eq!(action(&p, "read", [0; 6]), Action::Allow);
+        assert_eq!(action(&p, "open", [0; 6]), Action::Errno(1));
+        // Not with a default that is already ENOSYS, nor an allowing one.
+        let json = json.replace(
+            "\"SCMP_ACT_ERRNO\",\"syscalls",
+            "\"SCMP_ACT_LOG\",\"syscalls",
+        );
+        let text = import_str(&json, &o).text.unwrap();
+        assert!(!text.contains("ENOSYS"), "{text}");
+    }
+
+    #[test]
     fn errno_libseccomp_refuses_is_an_error() {
         let im = imp(
             r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["syslog"],"action":"SCMP_ACT_ERRNO","errnoRet":12345}]}"#,
