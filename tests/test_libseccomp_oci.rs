@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use common::inputs::inputs;
 use common::profile::RefProfile;
-use libseccomp::{ScmpAction, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall};
+use libseccomp::{
+    ScmpAction, ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall,
+};
 use seccomp_dsl::bpf::{SockFilter, interp};
 use seccomp_dsl::oci::{self, ExportOptions, Format, ImportOptions};
 use seccomp_dsl::{Action, Arch, ArchPolicy, evaluate};
@@ -41,6 +43,11 @@ fn libseccomp_bpf(p: &RefProfile) -> Vec<SockFilter> {
 /// The same, or libseccomp's error (as runc reports it).
 fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::SeccompError> {
     let mut ctx = ScmpFilterContext::new(scmp_action(p.default))?;
+    let arch = scmp_arch(p.arch);
+    if arch != ScmpArch::native() {
+        ctx.add_arch(arch)?;
+        ctx.remove_arch(ScmpArch::native())?;
+    }
     for r in &p.rules {
         let Ok(sys) = ScmpSyscall::from_name(&r.name) else {
             continue; // runc: unknown syscall ignored
@@ -81,6 +88,13 @@ fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::
     Ok(seccomp_dsl::bpf::from_bytes(&bytes).unwrap())
 }
 
+fn scmp_arch(a: Arch) -> ScmpArch {
+    match a {
+        Arch::X86_64 => ScmpArch::X8664,
+        Arch::Aarch64 => ScmpArch::Aarch64,
+    }
+}
+
 fn profiles() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut v: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/profiles"))
@@ -111,14 +125,17 @@ fn import(json: &str, arch: Arch, caps: &str) -> ArchPolicy {
 
 #[test]
 fn import_and_export_agree_with_libseccomp_on_real_profiles() {
-    let arch = Arch::native().expect("a supported host");
     let mut checked = 0;
     let mut refusals = 0;
+    let mut per_arch = std::collections::BTreeMap::new();
     let mut unknown = std::collections::BTreeSet::new();
-    for path in profiles() {
+    for (path, arch) in profiles()
+        .into_iter()
+        .flat_map(|p| Arch::ALL.map(|a| (p.clone(), a)))
+    {
         let json = std::fs::read_to_string(&path).unwrap();
         for caps in ["default", "all", "none"] {
-            let what = format!("{} (caps {caps})", path.display());
+            let what = format!("{} ({arch}, caps {caps})", path.display());
             let im = oci::import_str(&json, &ImportOptions::new(arch));
             if im.has_errors() {
                 // The importer refuses what runc refuses: libseccomp must refuse it too.
@@ -152,7 +169,9 @@ fn import_and_export_agree_with_libseccomp_on_real_profiles() {
                 };
                 // A syscall this libseccomp does not know (newer than it, such as
                 // uretprobe for 2.5.4) is ignored by runc: rules naming it are lost.
-                if ScmpSyscall::from_name(def.name).map_or(true, |s| i32::from(s) != d.nr as i32) {
+                if ScmpSyscall::from_name_by_arch(def.name, scmp_arch(arch))
+                    .map_or(true, |s| i32::from(s) != d.nr as i32)
+                {
                     unknown.insert(def.name);
                     continue;
                 }
@@ -178,6 +197,7 @@ fn import_and_export_agree_with_libseccomp_on_real_profiles() {
                     c.args
                 );
                 checked += 1;
+                *per_arch.entry(arch).or_insert(0usize) += 1;
             }
         }
     }
@@ -185,5 +205,11 @@ fn import_and_export_agree_with_libseccomp_on_real_profiles() {
         "syscalls this libseccomp does not know (runc ignores rules naming them): {unknown:?}"
     );
     assert!(checked > 10_000, "{checked}");
+    for arch in Arch::ALL {
+        assert!(
+            per_arch.get(&arch).is_some_and(|&n| n > 5_000),
+            "{arch}: {per_arch:?}"
+        );
+    }
     assert!(refusals > 0, "the fixtures include a profile runc refuses");
 }

@@ -49,7 +49,10 @@ fn import(json: &str, arch: Arch, caps: &str) -> ArchPolicy {
     // differential tests).
     let (sources, checked) = seccomp_dsl::check_str("imported.sc", &text);
     assert!(
-        !checked.diagnostics.iter().any(seccomp_dsl::Diagnostic::is_error),
+        !checked
+            .diagnostics
+            .iter()
+            .any(seccomp_dsl::Diagnostic::is_error),
         "{text}\n{}",
         seccomp_dsl::diag::render_all(&checked.diagnostics, &sources, false)
     );
