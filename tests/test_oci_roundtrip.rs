@@ -191,3 +191,41 @@ fn imported_docker_default_matches_the_shared_policy_on_x86_64() {
     newer.dedup();
     assert!(newer.len() < 12, "{newer:?}");
 }
+
+#[test]
+fn one_docker_profile_for_both_arches_decides_like_each_arch_policy() {
+    // Every example policy (both arches): one Docker profile with archMap and
+    // includes.arches, resolved by Docker's rules for each arch, decides every input
+    // (garbage high bits too) like that arch's policy.
+    let mut total = 0;
+    for (name, out) in common::corpus::example_policies() {
+        let policy = out.policy.as_ref().unwrap();
+        if policy.arches.len() < 2 {
+            continue;
+        }
+        let e = oci::export_docker_multi(
+            policy,
+            &ExportOptions {
+                format: Format::Docker,
+                name: "t".into(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(e.profile.arch_map.as_ref().is_some_and(|m| m.len() == 2));
+        for ap in &policy.arches {
+            let r = reference(&e.text, ap.arch, "default");
+            for d in native(ap, 200) {
+                let sys = ap.arch.syscall_by_nr(d.nr).unwrap().name;
+                assert_eq!(
+                    r.decide(sys, &d.args),
+                    evaluate(ap, &d).action,
+                    "{name} ({}): {sys}{:x?}",
+                    ap.arch,
+                    d.args
+                );
+                total += 1;
+            }
+        }
+    }
+    assert!(total > 1_000, "{total}");
+}

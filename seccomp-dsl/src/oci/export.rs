@@ -20,11 +20,11 @@ use std::fmt::Write as _;
 
 use super::profile::{ArgCmp, Profile, SyscallRule};
 use super::{EPERM, Finding, scmp_action, scmp_arch};
-use crate::Action;
 use crate::diag::Severity;
 use crate::policy::ArchPolicy;
 use crate::region::{Cube, decide};
 use crate::tables::SyscallDef;
+use crate::{Action, Arch};
 
 /// The output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +256,133 @@ pub fn export(policy: &ArchPolicy, opts: &ExportOptions) -> Result<Exported, Vec
     })
 }
 
+/// A Docker profile for every architecture of a policy: one `archMap` entry per
+/// architecture, rules common to all of them without condition, the others with
+/// `includes.arches` (Docker keeps them only on that architecture). runc and crun do not
+/// read `includes`: this form is for Docker only.
+pub fn export_docker_multi(
+    policy: &crate::Policy,
+    opts: &ExportOptions,
+) -> Result<Exported, Vec<Finding>> {
+    let mut per_arch = Vec::new();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for ap in &policy.arches {
+        match export(ap, opts) {
+            Ok(e) => {
+                findings.extend(e.findings);
+                per_arch.push((ap.arch, e.profile));
+            }
+            Err(e) => errors.extend(e.into_iter().map(|mut f| {
+                f.path = format!("{} ({})", f.path, ap.arch);
+                f
+            })),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Per syscall name and rule shape (action, errno, conditions), the arches that have
+    // it; then one rule per shape and set of arches, with all its names.
+    let shape = |r: &SyscallRule| {
+        let mut t = r.clone();
+        t.names = None;
+        t.comment = None;
+        serde_json::to_string(&t).expect("serialisable")
+    };
+    type Shape = (String, Vec<Arch>);
+    let mut order: Vec<Shape> = Vec::new();
+    let mut groups: BTreeMap<Shape, (SyscallRule, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut arches_of: BTreeMap<(String, String), Vec<Arch>> = BTreeMap::new();
+    let mut templates: BTreeMap<(String, String), SyscallRule> = BTreeMap::new();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (arch, p) in &per_arch {
+        for r in p.syscalls.iter().flatten() {
+            let comments: Vec<&str> = r
+                .comment
+                .as_deref()
+                .map_or(Vec::new(), |c| c.split("; ").collect());
+            for n in r.names.iter().flatten() {
+                let k = (shape(r), n.clone());
+                if !arches_of.contains_key(&k) {
+                    pairs.push(k.clone());
+                }
+                arches_of.entry(k.clone()).or_default().push(*arch);
+                let mut t = r.clone();
+                t.names = None;
+                t.comment = comments
+                    .iter()
+                    .find(|c| c.contains(&format!(" {n}(")))
+                    .map(|c| c.to_string());
+                templates.entry(k).or_insert(t);
+            }
+        }
+    }
+    for k in pairs {
+        let arches = arches_of[&k].clone();
+        let g = (k.0.clone(), arches.clone());
+        let t = &templates[&k];
+        let entry = groups.entry(g.clone()).or_insert_with(|| {
+            order.push(g.clone());
+            (t.clone(), Vec::new(), Vec::new())
+        });
+        entry.1.push(k.1.clone());
+        if let Some(c) = &t.comment {
+            entry.2.push(c.clone());
+        }
+    }
+    let all = per_arch.len();
+    let mut syscalls: Vec<SyscallRule> = Vec::new();
+    for g in order {
+        let (mut r, mut names, comments) = groups.remove(&g).expect("grouped");
+        names.sort();
+        r.names = Some(names);
+        r.comment = (!comments.is_empty()).then(|| comments.join("; "));
+        if g.1.len() < all {
+            r.includes = Some(super::profile::Filter {
+                arches: Some(
+                    g.1.iter()
+                        .map(|a| super::docker_arch(*a).to_owned())
+                        .collect(),
+                ),
+                ..Default::default()
+            });
+        }
+        syscalls.push(r);
+    }
+    syscalls.sort_by(|a, b| {
+        (a.args.is_some(), a.includes.is_some(), &a.names).cmp(&(
+            b.args.is_some(),
+            b.includes.is_some(),
+            &b.names,
+        ))
+    });
+    let first = &per_arch[0].1;
+    let profile = Profile {
+        default_action: first.default_action.clone(),
+        default_errno_ret: first.default_errno_ret,
+        arch_map: Some(
+            per_arch
+                .iter()
+                .map(|(a, _)| super::profile::ArchMapEntry {
+                    architecture: scmp_arch(*a).to_owned(),
+                    sub_architectures: Some(Vec::new()),
+                    unknown: BTreeMap::new(),
+                })
+                .collect(),
+        ),
+        syscalls: Some(syscalls),
+        ..Profile::default()
+    };
+    let mut text = serde_json::to_string_pretty(&profile).expect("serialisable");
+    text.push('\n');
+    Ok(Exported {
+        text,
+        profile,
+        findings,
+    })
+}
+
 /// A `SeccompProfile` custom resource (the Security Profiles Operator
 /// it has no `defaultErrnoRet`).
 fn spo_yaml(p: &Profile, name: &str) -> String {
@@ -315,7 +442,6 @@ fn yaml_str(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Arch;
 
     fn exported(src: &str) -> Profile {
         let out = crate::compile_str("t.sc", src);

@@ -18,7 +18,7 @@ pub mod profile;
 
 use std::fmt;
 
-pub use export::{ExportOptions, Exported, Format, export};
+pub use export::{ExportOptions, Exported, Format, export, export_docker_multi};
 pub use import::{ImportOptions, Imported, import, import_str};
 pub use profile::Profile;
 

@@ -126,7 +126,8 @@ pub struct ExportArgs {
     policy: PathBuf,
     #[arg(long, short = 'f', value_enum, default_value = "oci")]
     format: ExportFormat,
-    /// The architecture to export (default: the policy's only one, else this machine's).
+    /// The architecture to export (default: the policy's only one; with several, every
+    /// one for `--format docker`, else this machine's).
     #[arg(long, value_enum)]
     arch: Option<ArchArg>,
     /// `metadata.name` of a SeccompProfile (default: the file name).
@@ -140,6 +141,19 @@ pub struct ExportArgs {
 pub fn export(a: ExportArgs) -> Result<(), Fail> {
     let out = load_any(&a.policy, native_or(a.arch), "default", None)?;
     let policy = out.policy.as_ref().expect("no errors, so a policy");
+    if a.arch.is_none() && matches!(a.format, ExportFormat::Docker) && policy.arches.len() > 1 {
+        // One Docker profile for every architecture (archMap, includes.arches).
+        let opts = oci::ExportOptions {
+            format: oci::Format::Docker,
+            name: String::new(),
+        };
+        let exported = oci::export_docker_multi(policy, &opts).map_err(|errors| {
+            print_findings(&a.policy, &errors);
+            Fail::Policy
+        })?;
+        print_findings(&a.policy, &exported.findings);
+        return write_out(a.output.as_deref(), &exported.text);
+    }
     let arch = match (a.arch, policy.arches.as_slice()) {
         (Some(x), _) => x.into(),
         (None, [only]) => only.arch,
@@ -172,12 +186,14 @@ pub fn export(a: ExportArgs) -> Result<(), Fail> {
         }
     };
     print_findings(&a.policy, &exported.findings);
-    match &a.output {
-        Some(p) => std::fs::write(p, &exported.text)
+    write_out(a.output.as_deref(), &exported.text)
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> Result<(), Fail> {
+    match path {
+        Some(p) => std::fs::write(p, text)
             .map_err(|e| Fail::Usage(format!("cannot write {}: {e}", p.display())))?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(exported.text.as_bytes())?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(())
 }
