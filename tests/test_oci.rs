@@ -168,13 +168,20 @@ fn a_kill_action_kills_the_container_process() {
     assert_eq!(o.status.code(), Some(128 + libc::SIGSYS), "{t}");
 }
 
+/// Docker's profile (the rootless run gets a copy it can read, wherever the checkout is).
+fn docker_profile() -> PathBuf {
+    match std::env::var_os("SCC_OCI_DOCKER_JSON") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles/docker-default.json")
+        }
+    }
+}
+
 #[test]
 fn dockers_default_profile_imported_and_exported_runs_a_shell_and_denies_unshare() {
     let Some(runc) = runc() else { return };
-    let json = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles/docker-default.json"),
-    )
-    .unwrap();
+    let json = std::fs::read_to_string(docker_profile()).unwrap();
     let arch = Arch::native().unwrap();
     let text_sc = oci::import_str(&json, &ImportOptions::new(arch))
         .text
@@ -227,6 +234,9 @@ fn the_same_profiles_work_under_rootless_runc() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let docker = dir.join("docker-default.json");
+    std::fs::copy(docker_profile(), &docker).unwrap();
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     std::os::unix::fs::chown(&tmp, Some(65534), Some(65534)).unwrap();
@@ -237,7 +247,7 @@ fn the_same_profiles_work_under_rootless_runc() {
         .env("SCC_OCI_CHILD", "1")
         .env("HOME", &tmp)
         .env("TMPDIR", &tmp)
-        .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
+        .env("SCC_OCI_DOCKER_JSON", &docker)
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
