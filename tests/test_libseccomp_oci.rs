@@ -213,3 +213,116 @@ fn import_and_export_agree_with_libseccomp_on_real_profiles() {
     }
     assert!(refusals > 0, "the fixtures include a profile runc refuses");
 }
+
+#[test]
+fn overlapping_rules_of_different_actions_are_ordered_like_libseccomp() {
+    // Random profiles of single-comparison rules on socket (three 32-bit arguments)
+    // with different actions that overlap: libseccomp tries them in its own order, not
+    // the profile's, and the import must follow it.
+    let arch = Arch::native().expect("a supported host");
+    let ops = [
+        "SCMP_CMP_EQ",
+        "SCMP_CMP_NE",
+        "SCMP_CMP_LT",
+        "SCMP_CMP_LE",
+        "SCMP_CMP_GT",
+        "SCMP_CMP_GE",
+        "SCMP_CMP_MASKED_EQ",
+    ];
+    let values = [0u64, 1, 2, 5, 6, 0xff, 0xffff_fffe, 0xffff_ffff];
+    let actions = [
+        r#""action":"SCMP_ACT_ALLOW""#,
+        r#""action":"SCMP_ACT_ERRNO","errnoRet":5"#,
+        r#""action":"SCMP_ACT_ERRNO","errnoRet":7"#,
+        r#""action":"SCMP_ACT_TRAP""#,
+    ];
+    let probe = [
+        0u64,
+        1,
+        2,
+        3,
+        5,
+        6,
+        7,
+        0xfe,
+        0xff,
+        0x100,
+        0x8000_0000,
+        0xffff_fffe,
+        0xffff_ffff,
+    ];
+    let mut rng = common::inputs::Rng::new(0x5ecc);
+    let (mut ordered, mut compared) = (0, 0);
+    for _ in 0..300 {
+        let n = 2 + rng.next() % 3;
+        let mut entries = Vec::new();
+        for _ in 0..n {
+            let k = 1 + rng.next() % 2;
+            let index = rng.next() % 3;
+            let cmps: Vec<String> = (0..k)
+                .map(|_| {
+                    let op = *rng.pick(&ops);
+                    let (v, v2) = if op == "SCMP_CMP_MASKED_EQ" {
+                        let m = *rng.pick(&values);
+                        (m, *rng.pick(&values) & m)
+                    } else {
+                        (*rng.pick(&values), 0)
+                    };
+                    format!(r#"{{"index":{index},"value":{v},"valueTwo":{v2},"op":"{op}"}}"#)
+                })
+                .collect();
+            entries.push(format!(
+                r#"{{"names":["socket"],{},"args":[{}]}}"#,
+                rng.pick(&actions),
+                cmps.join(",")
+            ));
+        }
+        let json = format!(
+            r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{}]}}"#,
+            entries.join(",")
+        );
+        let im = oci::import_str(&json, &ImportOptions::new(arch));
+        if im
+            .findings
+            .iter()
+            .any(|f| f.severity == seccomp_dsl::Severity::Warning)
+        {
+            continue; // an overlap whose libseccomp order the import does not claim
+        }
+        let Ok(theirs) = try_libseccomp(&resolve(&json, arch, "default")) else {
+            continue; // libseccomp refuses it (runc would too)
+        };
+        if im
+            .findings
+            .iter()
+            .any(|f| f.message.contains("as libseccomp does"))
+        {
+            ordered += 1;
+        }
+        let text = im.text.unwrap();
+        let out = seccomp_dsl::compile_str("overlap.sc", &text);
+        assert!(!out.has_errors(), "{text}");
+        let policy = out.policy.unwrap().arch(arch).unwrap().clone();
+        let nr = arch.syscall("socket").unwrap().nr;
+        for &a in &probe {
+            for &b in &probe {
+                for &c in &probe {
+                    let d =
+                        seccomp_dsl::SeccompData::new(arch.audit_arch(), nr, [a, b, c, 0, 0, 0]);
+                    let want = Action::from_ret(interp::run(&theirs, &d.to_bytes()).unwrap().ret);
+                    assert_eq!(
+                        evaluate(&policy, &d).action,
+                        want,
+                        "{json}\n{text}\nsocket({a:#x}, {b:#x}, {c:#x})"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        ordered > 30,
+        "only {ordered} profiles needed libseccomp's order"
+    );
+    assert!(compared > 100_000);
+}

@@ -192,7 +192,14 @@ impl RefProfile {
             Some(ix) => ix.iter().map(|&i| &self.rules[i]).collect(),
             None => Vec::new(),
         };
-        if let Some(u) = mine.iter().find(|r| r.conds.is_empty()) {
+        // libseccomp generates nothing for MASKED_EQ with a zero mask: a rule left
+        // without comparisons is unconditional.
+        let unconditional = |r: &&&RefRule| {
+            r.conds
+                .iter()
+                .all(|(_, op, v, _)| op == "SCMP_CMP_MASKED_EQ" && *v == 0)
+        };
+        if let Some(u) = mine.iter().find(unconditional) {
             return u.action;
         }
         for r in mine {
@@ -205,7 +212,8 @@ impl RefProfile {
                     "SCMP_CMP_LE" => x <= *v,
                     "SCMP_CMP_GT" => x > *v,
                     "SCMP_CMP_GE" => x >= *v,
-                    "SCMP_CMP_MASKED_EQ" => x & *v == *v2,
+                    // libseccomp masks the expected value too.
+                    "SCMP_CMP_MASKED_EQ" => x & *v == *v2 & *v,
                     other => panic!("unknown op {other}"),
                 }
             }) {

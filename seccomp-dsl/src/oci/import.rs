@@ -16,10 +16,14 @@
 //! 3. **libseccomp** resolves several rules of one syscall: the first *unconditional*
 //!    rule wins over everything else for that syscall (libseccomp drops conditional rules
 //!    once a syscall has an unconditional one, and an unconditional rule replaces the
-//!    conditional ones added before it); conditional rules of one action are ORed.
+//!    conditional ones added before it; a rule whose comparisons are all `MASKED_EQ`
+//!    with a zero mask is unconditional, libseccomp generates nothing for them);
+//!    conditional rules of one action are ORed; `MASKED_EQ` masks `valueTwo` too.
 //!    Conditional rules of *different* actions that can match the same call are decided
-//!    by libseccomp's internal rule tree, not by file order: the importer keeps file order
-//!    and warns.
+//!    by libseccomp's rule tree, not by file order: when each rule is one comparison and
+//!    rules of different actions compare different arguments, the tree tries the highest
+//!    argument first and the importer orders them so (a note says so); otherwise it keeps
+//!    file order and warns.
 //!
 //! **Argument widths.** libseccomp compares all 64 bits of an argument; the kernel (and
 //! the policy language) read only the argument's own width (32 bits for an `int`). The
@@ -157,6 +161,9 @@ struct Target {
     text: Option<String>,
     /// libseccomp sees an unconditional rule (no `args`).
     unconditional: bool,
+    /// The libseccomp rules when each is a single comparison (for ordering overlaps
+    /// the way libseccomp does).
+    lib: Option<Vec<LibRule>>,
     /// Why it is left out, if it is.
     dropped: Option<String>,
 }
@@ -175,10 +182,35 @@ struct Entry {
 }
 
 /// A condition of one comparison, or a constant when the width decides it.
+#[derive(Clone)]
 enum Atom {
     Test(Test, String),
     Const(bool),
 }
+
+/// One libseccomp rule of a single comparison, with libseccomp's sort key of its first
+/// node (argument index, operator class, value). Only the argument is relied on: rules
+/// on a higher argument are tried first; within one argument the order also depends on
+/// which 32-bit halves the comparison needs, so it is not claimed.
+#[derive(Clone)]
+struct LibRule {
+    key: (u32, u8, i128),
+    atom: Atom,
+}
+
+fn lib_key(c: &ArgCmp) -> (u32, u8, i128) {
+    let (prio, datum) = match c.op.as_str() {
+        "SCMP_CMP_LT" | "SCMP_CMP_LE" => (2, -i128::from(c.value)),
+        "SCMP_CMP_GT" | "SCMP_CMP_GE" => (1, i128::from(c.value)),
+        "SCMP_CMP_MASKED_EQ" => (3, i128::from(c.value_two)),
+        _ => (3, i128::from(c.value)),
+    };
+    (c.index, prio, datum)
+}
+
+/// A condition (`None`: none in the policy), whether it can hold, and the libseccomp
+/// rules when each is one comparison.
+type CondOut = (Option<(Expr, String)>, bool, Option<Vec<LibRule>>);
 
 struct Importer<'a> {
     opts: &'a ImportOptions,
@@ -399,14 +431,21 @@ impl Importer<'_> {
         };
         let (v, v2) = (c.value, c.value_two);
         if c.op == "SCMP_CMP_MASKED_EQ" {
-            if v2 & !v != 0 {
+            if v == 0 {
+                // libseccomp generates nothing for it: always true (and a rule left with
+                // no comparison is unconditional).
+                return Some(Atom::Const(true));
+            }
+            let v2 = if v2 & !v != 0 {
                 self.push(
                     Severity::Warning,
                     path,
-                    format!("MASKED_EQ: expected value {v2:#x} has bits outside the mask {v:#x}: never matches"),
+                    format!("MASKED_EQ: valueTwo {v2:#x} has bits outside the mask {v:#x}; libseccomp ignores them (compares with {:#x})", v2 & v),
                 );
-                return Some(Atom::Const(false));
-            }
+                v2 & v
+            } else {
+                v2
+            };
             if v2 & !wm != 0 {
                 self.narrow_warning(
                     path,
@@ -528,7 +567,7 @@ impl Importer<'_> {
         path: &str,
         sys: &'static SyscallDef,
         args: &[ArgCmp],
-    ) -> Option<(Option<(Expr, String)>, bool)> {
+    ) -> Option<CondOut> {
         let mut counts = [0usize; 6];
         for a in args {
             if let Some(c) = counts.get_mut(a.index as usize) {
@@ -547,19 +586,28 @@ impl Importer<'_> {
         if failed {
             return None;
         }
+        let lib = (or || atoms.len() == 1).then(|| {
+            args.iter()
+                .zip(&atoms)
+                .map(|(c, a)| LibRule {
+                    key: lib_key(c),
+                    atom: a.clone(),
+                })
+                .collect()
+        });
         // AND (distinct indexes) or OR (a repeated index: each condition its own rule).
         let mut tests = Vec::new();
         for a in atoms {
             match a {
                 // `true` decides an OR, `false` an AND; the other constant is neutral.
-                Atom::Const(b) if b == or => return Some((None, b)),
+                Atom::Const(b) if b == or => return Some((None, b, lib)),
                 Atom::Const(_) => {}
                 Atom::Test(t, s) => tests.push((t, s)),
             }
         }
         if tests.is_empty() {
             // Every comparison was the neutral constant.
-            return Some((None, !or));
+            return Some((None, !or, lib));
         }
         let text = tests
             .iter()
@@ -574,7 +622,7 @@ impl Importer<'_> {
         } else {
             Expr::And(exprs)
         };
-        Some((Some((expr, text)), true))
+        Some((Some((expr, text)), true, lib))
     }
 }
 
@@ -768,7 +816,7 @@ pub fn import(p: &Profile, opts: &ImportOptions) -> Imported {
             ),
         );
     }
-    resolve_per_syscall(&mut im, &mut entries);
+    let ordered = resolve_per_syscall(&mut im, &mut entries);
 
     let Some(default) = default else {
         return Imported {
@@ -795,7 +843,8 @@ pub fn import(p: &Profile, opts: &ImportOptions) -> Imported {
         }
     }
 
-    let text = render_policy(p, opts, default, &header, &entries, &enosys, named_max);
+    let enosys = (!enosys.is_empty()).then(|| (named_max.unwrap_or(0), enosys));
+    let text = render_policy(p, opts, default, &header, &entries, &ordered, enosys);
     Imported {
         text: Some(text),
         findings: im.findings,
@@ -903,13 +952,40 @@ fn import_entry(
                 cond: None,
                 text: None,
                 unconditional: true,
+                lib: None,
                 dropped: None,
             });
             continue;
         }
-        let Some((cond, possible)) = im.condition(path, sys, &args) else {
+        // libseccomp drops a MASKED_EQ with a zero mask: a rule left without comparisons
+        // is unconditional (and overrides the conditional ones).
+        let no_chain = |c: &ArgCmp| c.op == "SCMP_CMP_MASKED_EQ" && c.value == 0;
+        let mut counts = [0usize; 6];
+        for a in &args {
+            if let Some(n) = counts.get_mut(a.index as usize) {
+                *n += 1;
+            }
+        }
+        let split = counts.iter().any(|&n| n > 1);
+        let unconditional = if split {
+            args.iter().any(no_chain)
+        } else {
+            args.iter().all(no_chain)
+        };
+        let Some((cond, possible, lib)) = im.condition(path, sys, &args) else {
             continue;
         };
+        if unconditional {
+            entry.targets.push(Target {
+                sys,
+                cond: None,
+                text: None,
+                unconditional: true,
+                lib: None,
+                dropped: None,
+            });
+            continue;
+        }
         let (cond, text) = match cond {
             Some((e, t)) => (Some(e), Some(t)),
             None => (None, None),
@@ -919,6 +995,7 @@ fn import_entry(
             cond,
             text,
             unconditional: false,
+            lib,
             dropped: (!possible).then(|| "its condition never holds".to_owned()),
         });
     }
@@ -927,7 +1004,8 @@ fn import_entry(
 
 /// libseccomp's rules per syscall: the first unconditional rule wins; warns about
 /// conditional rules of different actions that overlap.
-fn resolve_per_syscall(im: &mut Importer<'_>, entries: &mut [Entry]) {
+fn resolve_per_syscall(im: &mut Importer<'_>, entries: &mut [Entry]) -> Vec<Ordered> {
+    let mut ordered = Vec::new();
     let mut by_nr: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
     for (ei, e) in entries.iter().enumerate() {
         if e.skipped.is_some() || e.action.is_none() {
@@ -967,8 +1045,9 @@ fn resolve_per_syscall(im: &mut Importer<'_>, entries: &mut [Entry]) {
             }
             continue;
         }
-        // Conditional rules only: file order decides in the policy; libseccomp decides
-        // overlaps of different actions by its rule tree.
+        // Conditional rules only: libseccomp decides overlaps of different actions by
+        // its rule tree, not by file order.
+        let mut overlaps = Vec::new();
         for (k, &(ei, ti)) in list.iter().enumerate() {
             for &(ej, tj) in &list[k + 1..] {
                 let (a, b) = (entries[ei].action.unwrap(), entries[ej].action.unwrap());
@@ -982,20 +1061,93 @@ fn resolve_per_syscall(im: &mut Importer<'_>, entries: &mut [Entry]) {
                     _ => true,
                 };
                 if overlap {
-                    im.push(
-                        Severity::Warning,
-                        format!("syscalls[{}]", entries[ej].index),
-                        format!(
-                            "`{}`: calls can match both this {b} rule and the {a} rule of syscalls[{}]; libseccomp decides them by its rule tree, not by file order (and may refuse the profile); the policy keeps file order ({a} first)",
-                            entries[ej].targets[tj].sys.name,
-                            entries[ei].index
-                        ),
-                    );
+                    overlaps.push((ei, ti, ej, tj, a, b));
                 }
             }
         }
+        if overlaps.is_empty() {
+            continue;
+        }
+        // When every rule is one comparison, libseccomp's order is known: by argument
+        // (highest first), operator, value.
+        let name = entries[list[0].0].targets[list[0].1].sys.name;
+        let mut rules: Vec<(LibRule, Action, usize)> = Vec::new();
+        let mut singles = true;
+        for &(ei, ti) in list {
+            match &entries[ei].targets[ti].lib {
+                Some(l) => rules.extend(
+                    l.iter()
+                        .map(|r| (r.clone(), entries[ei].action.unwrap(), entries[ei].index)),
+                ),
+                None => singles = false,
+            }
+        }
+        // libseccomp's first node of a rule is its argument's (highest index first);
+        // among comparisons of one argument its order also depends on the operators,
+        // values and high/low words: only claim the order when the rules of different
+        // actions compare different arguments.
+        rules.sort_by_key(|x| std::cmp::Reverse(x.0.key.0));
+        let ties = rules.iter().enumerate().any(|(i, x)| {
+            rules[i + 1..]
+                .iter()
+                .any(|y| x.0.key.0 == y.0.key.0 && x.1 != y.1)
+        });
+        if singles && !ties {
+            let mut out = Vec::new();
+            for (r, action, index) in rules {
+                match r.atom {
+                    Atom::Const(false) => {}
+                    Atom::Const(true) => out.push((action, None, index)),
+                    Atom::Test(t, text) => out.push((action, Some((Expr::Test(t), text)), index)),
+                }
+            }
+            let sources: Vec<String> = list
+                .iter()
+                .map(|&(ei, _)| format!("syscalls[{}]", entries[ei].index))
+                .collect();
+            im.push(
+                Severity::Note,
+                sources.join(", "),
+                format!(
+                    "`{name}`: rules of different actions overlap; the policy orders them as libseccomp does (highest argument first), not as the profile lists them"
+                ),
+            );
+            for &(ei, ti) in list {
+                entries[ei].targets[ti].dropped =
+                    Some("ordered as libseccomp orders it, at the top".to_owned());
+            }
+            ordered.push(Ordered {
+                name,
+                sources,
+                rules: out,
+            });
+            continue;
+        }
+        for (ei, ti, ej, tj, a, b) in overlaps {
+            let _ = ti;
+            im.push(
+                Severity::Warning,
+                format!("syscalls[{}]", entries[ej].index),
+                format!(
+                    "`{}`: calls can match both this {b} rule and the {a} rule of syscalls[{}]; libseccomp decides them by its rule tree, not by file order (and may refuse the profile); the policy keeps file order ({a} first)",
+                    entries[ej].targets[tj].sys.name,
+                    entries[ei].index
+                ),
+            );
+        }
     }
+    ordered
 }
+
+/// The rules of one syscall in libseccomp's order.
+struct Ordered {
+    name: &'static str,
+    sources: Vec<String>,
+    /// Action, condition (`None`: always), entry index.
+    rules: Vec<OrderedRule>,
+}
+
+type OrderedRule = (Action, Option<(Expr, String)>, usize);
 
 /// A statement to print.
 struct Stmt {
@@ -1013,8 +1165,8 @@ fn render_policy(
     default: Action,
     header: &[String],
     entries: &[Entry],
-    enosys: &[&str],
-    named_max: Option<u32>,
+    ordered: &[Ordered],
+    enosys: Option<(u32, Vec<&str>)>,
 ) -> String {
     let arch = opts.arch;
     let mut out = String::new();
@@ -1042,6 +1194,25 @@ fn render_policy(
         _ => "",
     };
     let _ = writeln!(out, "default {};{how}", action_text(default));
+    for o in ordered {
+        let _ = writeln!(
+            out,
+            "\n// `{}`: rules of different actions overlap; libseccomp tries them by argument\n// (highest first), not in the order of {}:",
+            o.name,
+            o.sources.join(", ")
+        );
+        for (action, cond, index) in &o.rules {
+            let target = match cond {
+                Some((_, text)) => format!("{}({text})", o.name),
+                None => o.name.to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "{} {target}; // syscalls[{index}]",
+                action_text(*action)
+            );
+        }
+    }
 
     let mut stmts: Vec<Stmt> = Vec::new();
     for e in entries {
@@ -1165,11 +1336,10 @@ fn render_policy(
             out.push_str(&wrap_comment(t));
         }
     }
-    if !enosys.is_empty() {
+    if let Some((named_max, enosys)) = enosys {
         let _ = writeln!(
             out,
-            "\n// runc's ENOSYS stub: syscalls numbered above the highest the profile names ({}) fail with ENOSYS.",
-            named_max.unwrap_or(0)
+            "\n// runc's ENOSYS stub: syscalls numbered above the highest the profile names ({named_max}) fail with ENOSYS."
         );
         let names: Vec<String> = enosys.iter().map(|s| s.to_string()).collect();
         out.push_str(&wrap_rule("errno(ENOSYS)", &names));
@@ -1311,6 +1481,37 @@ mod tests {
         );
         let text = import_str(&json, &o).text.unwrap();
         assert!(!text.contains("ENOSYS"), "{text}");
+    }
+
+    #[test]
+    fn overlaps_follow_libseccomp_not_file_order() {
+        // libseccomp tries the rule on the higher argument first.
+        let p = compiled(
+            r#"{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[
+            {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+            {"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":5,"args":[{"index":1,"value":2,"op":"SCMP_CMP_EQ"}]}]}"#,
+        );
+        assert_eq!(action(&p, "socket", [1, 2, 0, 0, 0, 0]), Action::Errno(5));
+        assert_eq!(action(&p, "socket", [1, 3, 0, 0, 0, 0]), Action::Allow);
+        // A MASKED_EQ with a zero mask generates nothing: the rule is unconditional and
+        // overrides the conditional one, whatever valueTwo says.
+        let p = compiled(
+            r#"{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[
+            {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+            {"names":["socket"],"action":"SCMP_ACT_ERRNO","args":[{"index":2,"value":0,"valueTwo":7,"op":"SCMP_CMP_MASKED_EQ"}]}]}"#,
+        );
+        assert_eq!(action(&p, "socket", [1, 0, 0, 0, 0, 0]), Action::Errno(1));
+        // Same argument, different actions: no claim, a warning, file order.
+        let im = imp(r#"{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[
+            {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+            {"names":["socket"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":5,"op":"SCMP_CMP_LE"}]}]}"#);
+        assert!(
+            im.findings
+                .iter()
+                .any(|f| f.severity == Severity::Warning && f.message.contains("rule tree")),
+            "{:?}",
+            im.findings
+        );
     }
 
     #[test]
