@@ -36,12 +36,16 @@ pub mod check;
 pub mod codegen;
 mod codes;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod groups;
 pub mod lint;
+#[cfg(feature = "oci")]
+pub mod oci;
 pub mod parse;
 pub mod policy;
+pub mod region;
 pub mod source;
 pub mod stats;
 pub mod tables;

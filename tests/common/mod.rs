@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod inputs;
+pub mod profile;
 
 use std::time::{Duration, Instant};
 

@@ -14,6 +14,7 @@ mod compile;
 mod fmt;
 mod lint;
 mod run;
+mod oci;
 mod stats;
 mod sys;
 mod trace;
@@ -43,6 +44,13 @@ enum Command {
     Status(run::StatusArgs),
     /// Run a command, record every syscall of its threads and children, write a policy.
     Trace(trace::Args),
+    /// Import a Docker/OCI JSON seccomp profile as a policy file.
+    Import(oci::ImportArgs),
+    /// Export a policy as an OCI/Docker JSON profile or a SeccompProfile resource.
+    Export(oci::ExportArgs),
+    /// The semantic difference of two policies or profiles (exit 1 when they differ);
+    /// `--subset-of BASELINE POLICY` fails when POLICY lets through more.
+    Diff(oci::DiffArgs),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -125,6 +133,9 @@ fn main() -> ExitCode {
             Ok(code) => return code,
             Err(e) => Err(e),
         },
+        Command::Import(a) => oci::import(a),
+        Command::Export(a) => oci::export(a),
+        Command::Diff(a) => oci::diff(a),
         Command::Explain { code } => explain(&code),
     };
     match r {
