@@ -551,3 +551,99 @@ fn program_const(p: &Program) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// Docker's default profile, from this crate's directory (`CARGO_MANIFEST_DIR`, as
+    /// the attribute resolves it).
+    const DOCKER: &str = "../../shared/profiles/docker-default.x86_64.sc";
+
+    /// Timings of `runs` calls: the first (cold: code and tables not yet paged in, as
+    /// for the first expansion in a crate), then the best and the median of the rest.
+    struct Timing {
+        first: Duration,
+        best: Duration,
+        median: Duration,
+    }
+
+    impl std::fmt::Display for Timing {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            write!(
+                f,
+                "first {:.1} ms, then best {:.1} ms, median {:.1} ms",
+                ms(self.first),
+                ms(self.best),
+                ms(self.median)
+            )
+        }
+    }
+
+    fn time(runs: usize, mut f: impl FnMut() -> TokenStream) -> (Timing, String) {
+        let mut out = String::new();
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|i| {
+                let start = Instant::now();
+                let ts = f();
+                let t = start.elapsed();
+                if i == 0 {
+                    out = ts.to_string();
+                }
+                t
+            })
+            .collect();
+        let first = times.remove(0);
+        times.sort();
+        let timing = Timing {
+            first,
+            best: times[0],
+            median: times[times.len() / 2],
+        };
+        (timing, out)
+    }
+
+    /// A program per arch, and no error but the one for other targets.
+    fn check_expansion(out: &str) {
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        assert!(out.contains("unsupported target architecture"), "{out}");
+        for arch in ["x86_64", "aarch64"] {
+            let program = format!("# [cfg (target_arch = \"{arch}\")] const __SECCOMP_FILTER");
+            assert!(out.contains(&program), "{out}");
+        }
+    }
+
+    /// What expanding Docker's profile costs a build: `#[sandboxed("…")]` reads the file,
+    /// parses, checks and compiles it for both arches and builds the output tokens; the
+    /// `seccomp_policy! {…}` form renders its input tokens to text first. Run with
+    /// `cargo test --release -p seccomp-macros -- --ignored --nocapture expansion_time`
+    /// (the proc macro is built at opt-level 3, see the workspace's `build-override`).
+    /// This is the expansion logic on `proc_macro2`'s own token implementation; inside
+    /// rustc every token also crosses the proc-macro bridge (the README gives both).
+    #[test]
+    #[ignore = "timing: run with --release -- --ignored --nocapture"]
+    fn expansion_time_of_dockers_profile() {
+        let runs = 21;
+        let attr = quote!(#DOCKER);
+        let item = quote!(
+            fn main() {}
+        );
+        let (t, out) = time(runs, || sandboxed(attr.clone(), item.clone()));
+        check_expansion(&out);
+        println!("#[sandboxed(\"{DOCKER}\")]: {t}");
+
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOCKER);
+        let text = std::fs::read_to_string(&path).expect("../shared/profiles is part of CI");
+        let tokens = TokenStream::from_str(&text).expect("the profile lexes as Rust tokens");
+        let (t, out) = time(runs, || policy_macro(tokens.clone()));
+        check_expansion(&out);
+        println!(
+            "seccomp_policy! {{ <{} lines> }}: {t}",
+            text.lines().count()
+        );
+    }
+}
