@@ -156,6 +156,9 @@ fn token_at(text: &str, pos: usize) -> (String, usize) {
     let Some(c) = rest.chars().next() else {
         return ("end of file".into(), 0);
     };
+    if let Some((kind, len)) = prefixed_literal(rest) {
+        return (format!("{kind} `{}`", &rest[..len]), len);
+    }
     if c.is_ascii_alphabetic() || c == '_' {
         let len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -174,12 +177,71 @@ fn token_at(text: &str, pos: usize) -> (String, usize) {
             .unwrap_or(rest.len());
         return (format!("number `{}`", &rest[..len]), len);
     }
+    if c == '\'' {
+        // A Rust character literal (`'a'`, `'\n'`); otherwise a lone quote.
+        let len = rest[1..]
+            .char_indices()
+            .take(4)
+            .skip(1)
+            .find(|&(_, c)| c == '\'')
+            .map_or(1, |(i, _)| i + 2);
+        let what = if len > 1 { "character" } else { "quote" };
+        return (format!("{what} `{}`", &rest[..len]), len);
+    }
+    if c == '"' {
+        // lex_check has made sure it is closed on this line.
+        let len = rest[1..]
+            .char_indices()
+            .scan(false, |escaped, (i, c)| {
+                let end = !*escaped && c == '"';
+                *escaped = !*escaped && c == '\\';
+                Some((i, end))
+            })
+            .find(|&(_, end)| end)
+            .map_or(rest.len(), |(i, _)| i + 2);
+        return (format!("string `{}`", &rest[..len]), len);
+    }
     for op in ["==", "!=", "<=", ">=", "&&", "||", "/*", "//"] {
         if rest.starts_with(op) {
             return (format!("`{op}`"), 2);
         }
     }
     (format!("`{c}`"), c.len_utf8())
+}
+
+/// A Rust raw, byte or C string (`r"x"`, `r#"x"#`, `b"x"`, `br"x"`, `c"x"`): these lex
+/// in `seccomp_policy! {}` but are not the language's strings. Its kind and byte length.
+fn prefixed_literal(rest: &str) -> Option<(&'static str, usize)> {
+    let (kind, raw, after) = [
+        ("br", "raw byte string", true),
+        ("cr", "raw C string", true),
+        ("r", "raw string", true),
+        ("b", "byte string", false),
+        ("c", "C string", false),
+    ]
+    .into_iter()
+    .find_map(|(p, kind, raw)| rest.strip_prefix(p).map(|a| (kind, raw, a)))?;
+    let hashes = if raw {
+        after.len() - after.trim_start_matches('#').len()
+    } else {
+        0
+    };
+    let body = after[hashes..].strip_prefix('"')?;
+    let close = format!("\"{}", "#".repeat(hashes));
+    let end = if raw {
+        body.find(&close)? + close.len()
+    } else {
+        let mut escaped = false;
+        body.char_indices()
+            .find(|&(_, c)| {
+                let end = !escaped && c == '"';
+                escaped = !escaped && c == '\\';
+                end
+            })?
+            .0
+            + 1
+    };
+    Some((kind, rest.len() - body.len() + end))
 }
 
 /// What a grammar rule means to a reader, or `None` for rules never worth naming.
@@ -199,7 +261,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::value | Rule::term | Rule::atom | Rule::neg => "a value",
         Rule::cond | Rule::conj | Rule::unary | Rule::cmp | Rule::not_op => "a condition",
         Rule::operand => "an argument name",
-        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`, `in`)",
+        Rule::cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::kw_in => "`in`",
         Rule::kw_not => "`not in`",
         Rule::or_op => "`||`",
@@ -241,6 +303,9 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
+    if let Some(d) = fraction(file, text, pos) {
+        return d;
+    }
     let (found, len) = token_at(text, pos);
     let found_span = Span::new(file, pos, pos + len);
     let positives: Vec<Rule> = match &e.variant {
@@ -290,10 +355,11 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
     let newline_between = text[prev_end..pos].contains('\n');
     if positives.contains(&Rule::semi) && (newline_between || len == 0) && prev_end > 0 {
         let here = Span::new(file, prev_end, prev_end);
+        let prev = last_token(&text[..prev_end]);
         d = d
             .at(here, "expected `;`")
             .with_secondary(found_span, "unexpected token")
-            .suggest(here, ";", "add `;` here");
+            .suggest(here, ";", format!("add `;` after `{prev}`"));
         return d;
     }
     d = d.at(
@@ -326,10 +392,48 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
         d = d.help("a mask is `arg & MASK`, then a comparison: `flags & O_ACCMODE == O_RDONLY`; to combine masks write `arg & (A | B)`");
     } else if text[pos..].starts_with("|") && positives.contains(&Rule::cmp_op) {
         d = d.help("`|` binds tighter than comparisons, as in Rust: parenthesise the mask, `flags & (A | B) == 0`");
+    } else if positives.contains(&Rule::string) && prefixed_literal(&text[pos..]).is_some() {
+        d = d.help("write a plain string: `\"path.sc\"`");
     } else if word == "(" && positives.contains(&Rule::semi) {
         d = d.help("conditions go directly after a syscall name: `write(fd == 1)`");
     }
     d
+}
+
+/// A number with a fraction or exponent (`1.5`, `1e3` is caught as a suffix): the
+/// grammar stops at the `.`, but the mistake is the whole literal.
+fn fraction(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let b = text.as_bytes();
+    if b.get(pos) != Some(&b'.') || !b.get(pos + 1).copied().is_some_and(word) {
+        return None;
+    }
+    let start = text[..pos].trim_end_matches(|c: char| word(c as u8)).len();
+    if !b.get(start).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut end = pos + 1;
+    while end < b.len() && (word(b[end]) || b[end] == b'.') {
+        end += 1;
+    }
+    let lit = &text[start..end];
+    Some(
+        Diagnostic::new(Code::BadNumber, format!("invalid number `{lit}`"))
+            .at(Span::new(file, start, end), "numbers are integers")
+            .help("numbers are decimal, `0x` hex, `0o` octal or `0b` binary, with optional `_` separators and no suffix"),
+    )
+}
+
+/// The last token of `text` (which ends with one), for "add `;` after `kill`".
+fn last_token(text: &str) -> &str {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let trimmed = text.trim_end_matches(word);
+    if trimmed.len() < text.len() {
+        &text[trimmed.len()..]
+    } else {
+        let c = text.chars().next_back().map_or(0, char::len_utf8);
+        &text[text.len() - c..]
+    }
 }
 
 fn join_or(items: &[&str]) -> String {
@@ -802,6 +906,52 @@ mod tests {
         assert_eq!(d.code, Code::Syntax);
         assert_eq!(d.span().map(|s| s.range()), Some(12..12));
         assert!(d.message.contains("`;`"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_fraction_is_an_invalid_number_not_a_stray_dot() {
+        let d = err("default kill; allow write(fd == 1.5);");
+        assert_eq!(d.code, Code::BadNumber);
+        assert_eq!(d.message, "invalid number `1.5`");
+        assert_eq!(d.span().map(|s| s.range()), Some(32..35));
+    }
+
+    #[test]
+    fn a_string_where_a_value_goes_is_named_whole() {
+        let d = err(r#"default kill; allow write(fd == "a\"b");"#);
+        assert_eq!(d.message, r#"expected a value, found string `"a\"b"`"#);
+        assert_eq!(d.span().map(|s| s.range()), Some(32..38));
+    }
+
+    #[test]
+    fn rust_literals_the_language_lacks_are_named_whole() {
+        let d = err("default kill; allow write(fd == 'a');");
+        assert_eq!(d.message, "expected a value, found character `'a'`");
+        assert_eq!(d.span().map(|s| s.range()), Some(32..35));
+        let d = err(r##"include r#"a.sc"#; default kill;"##);
+        assert_eq!(
+            d.message,
+            r##"expected a string, found raw string `r#"a.sc"#`"##
+        );
+        assert_eq!(d.span().map(|s| s.range()), Some(8..17));
+        assert!(d.help[0].contains("plain string"), "{:?}", d.help);
+        let d = err(r#"include b"a.sc"; default kill;"#);
+        assert_eq!(
+            d.message,
+            r#"expected a string, found byte string `b"a.sc"`"#
+        );
+    }
+
+    #[test]
+    fn missing_semicolon_names_the_token_it_goes_after() {
+        let d = err("default errno(EPERM)\nallow read;");
+        let s = d.suggestion.expect("a suggestion");
+        assert_eq!(s.message, "add `;` after `)`");
+        let d = err("default kill\nallow read;");
+        assert_eq!(
+            d.suggestion.expect("a suggestion").message,
+            "add `;` after `kill`"
+        );
     }
 
     #[test]

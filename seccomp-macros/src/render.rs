@@ -14,10 +14,17 @@ pub struct Rendered {
     spans: Vec<(Range<usize>, Span)>,
 }
 
+/// The tokens a byte range covers: the first and the last (the same for one token).
+#[derive(Clone, Copy, Debug)]
+pub struct Covered {
+    pub first: Span,
+    pub last: Span,
+}
+
 impl Rendered {
-    /// The span of the token a byte range points at: the first token it overlaps; for an
+    /// The tokens a byte range points at: from the first it overlaps to the last; for an
     /// empty range (a missing `;`), the token just before it.
-    pub fn span_of(&self, range: Range<usize>) -> Option<Span> {
+    pub fn span_of(&self, range: Range<usize>) -> Option<Covered> {
         let hit = |r: &Range<usize>| {
             if range.start == range.end {
                 r.start <= range.start && range.start < r.end
@@ -25,15 +32,29 @@ impl Rendered {
                 r.start < range.end && range.start < r.end
             }
         };
-        if let Some((_, s)) = self.spans.iter().find(|(r, _)| hit(r)) {
-            return Some(*s);
+        let mut hits = self.spans.iter().filter(|(r, _)| hit(r));
+        if let Some((_, first)) = hits.next() {
+            let last = hits.next_back().map_or(*first, |(_, s)| *s);
+            return Some(Covered {
+                first: *first,
+                last,
+            });
         }
         self.spans
             .iter()
             .rev()
             .find(|(r, _)| r.end <= range.start)
             .or_else(|| self.spans.first())
-            .map(|(_, s)| *s)
+            .map(|(_, s)| Covered {
+                first: *s,
+                last: *s,
+            })
+    }
+
+    /// The 1-based line a span starts on in the user's file, when the compiler says.
+    pub fn line_of(span: Span) -> Option<usize> {
+        let line = span.start().line;
+        (line > 0).then_some(line)
     }
 }
 
@@ -42,22 +63,41 @@ pub fn render(ts: TokenStream) -> Rendered {
         text: String::new(),
         spans: Vec::new(),
     };
-    let mut joint = true; // no space before the first token
-    walk(ts, &mut r, &mut joint);
+    let mut at = At {
+        joint: true, // no space before the first token
+        line: 0,
+    };
+    walk(ts, &mut r, &mut at);
     r
 }
 
-fn push(r: &mut Rendered, joint: &mut bool, s: &str, span: Span, next_joint: bool) {
-    if !*joint {
-        r.text.push(' ');
+/// Where the previous token ended.
+struct At {
+    /// It was a `Joint` punctuation (or nothing): no space before the next token.
+    joint: bool,
+    /// The line it ended on (0: unknown).
+    line: usize,
+}
+
+fn push(r: &mut Rendered, at: &mut At, s: &str, span: Span, next_joint: bool) {
+    // A token on a later line than the previous one starts a new line in the text too, so
+    // the parser's line-sensitive hints (a `;` missing at the end of a line) still work.
+    let line = span.start().line;
+    if !at.joint {
+        r.text.push(if line > at.line && at.line > 0 {
+            '\n'
+        } else {
+            ' '
+        });
     }
     let start = r.text.len();
     r.text.push_str(s);
     r.spans.push((start..r.text.len(), span));
-    *joint = next_joint;
+    at.joint = next_joint;
+    at.line = span.end().line;
 }
 
-fn walk(ts: TokenStream, r: &mut Rendered, joint: &mut bool) {
+fn walk(ts: TokenStream, r: &mut Rendered, at: &mut At) {
     let mut tokens = ts.into_iter().peekable();
     while let Some(tt) = tokens.next() {
         match tt {
@@ -69,7 +109,7 @@ fn walk(ts: TokenStream, r: &mut Rendered, joint: &mut bool) {
                 let mut buf = [0u8; 4];
                 push(
                     r,
-                    joint,
+                    at,
                     p.as_char().encode_utf8(&mut buf),
                     p.span(),
                     p.spacing() == Spacing::Joint,
@@ -78,9 +118,9 @@ fn walk(ts: TokenStream, r: &mut Rendered, joint: &mut bool) {
             TokenTree::Ident(i) => {
                 let s = i.to_string();
                 let s = s.strip_prefix("r#").unwrap_or(&s);
-                push(r, joint, s, i.span(), false);
+                push(r, at, s, i.span(), false);
             }
-            TokenTree::Literal(l) => push(r, joint, &l.to_string(), l.span(), false),
+            TokenTree::Literal(l) => push(r, at, &l.to_string(), l.span(), false),
             TokenTree::Group(g) => {
                 let (open, close) = match g.delimiter() {
                     Delimiter::Parenthesis => ("(", ")"),
@@ -89,11 +129,11 @@ fn walk(ts: TokenStream, r: &mut Rendered, joint: &mut bool) {
                     Delimiter::None => ("", ""),
                 };
                 if !open.is_empty() {
-                    push(r, joint, open, g.span_open(), false);
+                    push(r, at, open, g.span_open(), false);
                 }
-                walk(g.stream(), r, joint);
+                walk(g.stream(), r, at);
                 if !close.is_empty() {
-                    push(r, joint, close, g.span_close(), false);
+                    push(r, at, close, g.span_close(), false);
                 }
             }
         }
@@ -122,7 +162,7 @@ mod tests {
         let r = render(ts);
         assert_eq!(
             r.text,
-            "default kill ; allow write ( fd == 1 || fd != 2 ) , @ stdio ; allow read ;"
+            "default kill ; allow write ( fd == 1 || fd != 2 ) , @ stdio ;\nallow read ;"
         );
     }
 
@@ -133,5 +173,22 @@ mod tests {
         let at = r.text.find("wirte").unwrap();
         assert!(r.span_of(at..at + 5).is_some());
         assert!(r.span_of(r.text.len()..r.text.len()).is_some());
+    }
+
+    #[test]
+    fn a_range_over_several_tokens_covers_the_first_and_the_last() {
+        let ts = TokenStream::from_str("allow @stdio;").unwrap();
+        let r = render(ts);
+        let at = r.text.find('@').unwrap();
+        let covered = r.span_of(at..r.text.find(';').unwrap()).unwrap();
+        assert_eq!(covered.first.start().column, 6);
+        assert_eq!(covered.last.start().column, 7);
+        assert_eq!(covered.last.end().column, 12);
+    }
+
+    #[test]
+    fn tokens_on_later_lines_start_new_lines() {
+        let ts = TokenStream::from_str("default kill\n  allow read;").unwrap();
+        assert_eq!(render(ts).text, "default kill\nallow read ;");
     }
 }

@@ -59,6 +59,31 @@ pub mod __private {
         }
     }
 
+    /// Decodes `N` 8-byte little-endian `struct sock_filter` records: the macros emit a
+    /// program as one byte string (`scc compile --format raw`'s layout), which costs the
+    /// compiler far less than a struct literal per instruction.
+    pub const fn decode<const N: usize>(bytes: &[u8]) -> [sock_filter; N] {
+        assert!(bytes.len() == N * 8, "a program is 8 bytes per instruction");
+        let mut out = [sock_filter {
+            code: 0,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        }; N];
+        let mut i = 0;
+        while i < N {
+            let b = i * 8;
+            out[i] = sock_filter {
+                code: u16::from_le_bytes([bytes[b], bytes[b + 1]]),
+                jt: bytes[b + 2],
+                jf: bytes[b + 3],
+                k: u32::from_le_bytes([bytes[b + 4], bytes[b + 5], bytes[b + 6], bytes[b + 7]]),
+            };
+            i += 1;
+        }
+        out
+    }
+
     /// What `#[sandboxed]` does when installing fails.
     #[derive(Clone, Copy, Debug)]
     pub enum OnError {
@@ -530,6 +555,34 @@ mod tests {
     fn const_filter() {
         static F: Filter = Filter::from_static(&[RET_ALLOW]);
         assert_eq!(F.instructions().len(), 1);
+    }
+
+    #[test]
+    fn decode_reads_raw_records_in_const_context() {
+        // ld [4]; jeq #0xc000003e, 0, 1; ret ALLOW; ret KILL_PROCESS — as the macros emit them.
+        const BYTES: &[u8] = b"\x20\0\0\0\x04\0\0\0\
+                               \x15\0\0\x01\x3e\0\0\xc0\
+                               \x06\0\0\0\0\0\xff\x7f\
+                               \x06\0\0\0\0\0\0\x80";
+        const INSNS: [SockFilter; 4] = __private::decode(BYTES);
+        static F: Filter = Filter::from_static(&INSNS);
+        let tuples = |f: &Filter| -> Vec<(u16, u8, u8, u32)> {
+            f.instructions()
+                .iter()
+                .map(|i| (i.code, i.jt, i.jf, i.k))
+                .collect()
+        };
+        assert_eq!(
+            tuples(&F),
+            [
+                (0x20, 0, 0, 4),
+                (0x15, 0, 1, 0xc000_003e),
+                (0x06, 0, 0, 0x7fff_0000),
+                (0x06, 0, 0, 0x8000_0000)
+            ]
+        );
+        // The same layout as `from_bytes` reads.
+        assert_eq!(tuples(&Filter::from_bytes(BYTES).unwrap()), tuples(&F));
     }
 
     #[test]

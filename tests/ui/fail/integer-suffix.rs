@@ -1,0 +1,10 @@
+use seccomp_rt::{Filter, seccomp_policy};
+
+static FILTER: Filter = seccomp_policy! {
+    default kill;
+    allow write(fd == 1u32);
+};
+
+fn main() {
+    let _ = &FILTER;
+}

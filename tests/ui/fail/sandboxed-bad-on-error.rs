@@ -1,0 +1,4 @@
+use seccomp_rt::sandboxed;
+
+#[sandboxed(policy = "ui/policies/deny-mkdir.sc", on_error = "bogus")]
+fn main() {}

@@ -1,0 +1,4 @@
+use seccomp_rt::sandboxed;
+
+#[sandboxed]
+fn main() {}

@@ -1,0 +1,4 @@
+use seccomp_rt::sandboxed;
+
+#[sandboxed(policy = deny_mkdir)]
+fn main() {}

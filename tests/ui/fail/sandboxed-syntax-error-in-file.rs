@@ -1,0 +1,4 @@
+use seccomp_rt::sandboxed;
+
+#[sandboxed(policy = "ui/policies/syntax-error.sc", on_error = "panic")]
+fn main() {}

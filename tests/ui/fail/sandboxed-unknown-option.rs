@@ -1,0 +1,4 @@
+use seccomp_rt::sandboxed;
+
+#[sandboxed(polcy = "ui/policies/deny-mkdir.sc")]
+fn main() {}

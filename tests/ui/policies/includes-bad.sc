@@ -1,0 +1,3 @@
+default kill;
+include "lib/bad-constant.sc";
+allow exit_group;

@@ -1,0 +1,2 @@
+// Included by includes-bad.sc.
+allow openat(flags & O_ACCMODE == O_RDONLU);

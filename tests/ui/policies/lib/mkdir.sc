@@ -1,0 +1,2 @@
+// Included by deny-mkdir.sc, relative to it.
+errno(EPERM) mkdir, mkdirat;

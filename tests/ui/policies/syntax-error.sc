@@ -1,0 +1,4 @@
+default kill;
+allow read,
+      write(fd == 1)
+      exit_group;
