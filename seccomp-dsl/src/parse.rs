@@ -358,8 +358,11 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
         let prev = last_token(&text[..prev_end]);
         d = d
             .at(here, "expected `;`")
-            .with_secondary(found_span, "unexpected token")
             .suggest(here, ";", format!("add `;` after `{prev}`"));
+        // At the end of the file there is no token to point at.
+        if len > 0 {
+            d = d.with_secondary(found_span, "unexpected token");
+        }
         return d;
     }
     d = d.at(

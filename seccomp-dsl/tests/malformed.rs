@@ -208,9 +208,9 @@ cases! {
 
     // Syntax.
     missing_semicolon_at_end: "default kill"
-        => Syntax @ 1:13, "expected `;`, found end of file", "add `;` here";
+        => Syntax @ 1:13, "expected `;`, found end of file", "add `;` after `kill`";
     missing_semicolon_mid_policy: "default kill;\nallow write(fd == 1)\nallow read;"
-        => Syntax @ 2:21, "expected `;` or `,`, found keyword `allow`", "add `;` here";
+        => Syntax @ 2:21, "expected `;` or `,`, found keyword `allow`", "add `;` after `)`";
     single_equals: "default kill; allow write(fd = 1);"
         => Syntax @ 1:30, "found `=`", "use `==` to compare";
     dangling_or: "default kill; allow write(fd == 1 ||);"
