@@ -16,30 +16,15 @@
 
 mod common;
 
-use std::io::{Read, Seek};
-use std::os::fd::{FromRawFd, OwnedFd};
-
 use common::corpus::example_policies;
 use common::inputs::inputs;
+use common::scmp;
 use libseccomp::{
     ScmpAction, ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall,
 };
-use seccomp_dsl::bpf::{SockFilter, interp};
+use seccomp_dsl::bpf::interp;
 use seccomp_dsl::policy::{Expr, Test, TestOp};
 use seccomp_dsl::{Action, Arch, ArchPolicy, evaluate};
-
-fn scmp_action(a: Action) -> ScmpAction {
-    match a {
-        Action::KillProcess => ScmpAction::KillProcess,
-        Action::KillThread => ScmpAction::KillThread,
-        Action::Trap => ScmpAction::Trap,
-        Action::Errno(e) => ScmpAction::Errno(i32::from(e)),
-        Action::Trace(d) => ScmpAction::Trace(d),
-        Action::Log => ScmpAction::Log,
-        Action::Allow => ScmpAction::Allow,
-        Action::Notify => ScmpAction::Notify,
-    }
-}
 
 /// A conjunction of libseccomp comparisons.
 type Conj = Vec<(u32, ScmpCompareOp, u64)>;
@@ -110,12 +95,9 @@ fn dnf(e: &Expr, negated: bool) -> Option<Vec<Conj>> {
 
 /// Builds the policy with libseccomp, or `None` where it cannot express it.
 fn libseccomp_filter(p: &ArchPolicy) -> Option<ScmpFilterContext> {
-    let mut ctx = ScmpFilterContext::new(scmp_action(p.default)).unwrap();
+    let mut ctx = ScmpFilterContext::new(scmp::action(p.default)).unwrap();
     ctx.set_act_badarch(ScmpAction::KillProcess).unwrap();
-    let arch = match p.arch {
-        Arch::X86_64 => ScmpArch::X8664,
-        Arch::Aarch64 => ScmpArch::Aarch64,
-    };
+    let arch = scmp::arch(p.arch);
     if arch != ScmpArch::native() {
         ctx.add_arch(arch).unwrap();
         ctx.remove_arch(ScmpArch::native()).unwrap();
@@ -132,7 +114,7 @@ fn libseccomp_filter(p: &ArchPolicy) -> Option<ScmpFilterContext> {
         }
         // libseccomp takes the native number and translates it by name for each arch.
         let sys = ScmpSyscall::from_name(rule.syscall.name).ok()?;
-        let action = scmp_action(rule.action);
+        let action = scmp::action(rule.action);
         let conjs = match &rule.cond {
             None => vec![vec![]],
             Some(c) => dnf(c, false)?,
@@ -154,20 +136,6 @@ fn libseccomp_filter(p: &ArchPolicy) -> Option<ScmpFilterContext> {
     Some(ctx)
 }
 
-/// libseccomp's BPF, through `seccomp_export_bpf` into a memfd.
-fn export(ctx: &ScmpFilterContext) -> Vec<SockFilter> {
-    // SAFETY: a valid NUL-terminated name and no flags; the fd is owned right away.
-    let fd = unsafe { libc::memfd_create(c"libseccomp".as_ptr(), 0) };
-    assert!(fd >= 0);
-    // SAFETY: `fd` was just created and is owned by nobody else.
-    let mut file = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
-    ctx.export_bpf(&file).unwrap();
-    file.rewind().unwrap();
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).unwrap();
-    seccomp_dsl::bpf::from_bytes(&bytes).expect("whole instructions")
-}
-
 /// Zeroes the high word of arguments narrower than 64 bits, where libseccomp's 64-bit
 /// comparisons and the kernel's view differ.
 fn low_words_only(p: &ArchPolicy, data: &mut seccomp_dsl::SeccompData) {
@@ -183,7 +151,7 @@ fn compare(name: &str, out: &seccomp_dsl::Output, arch: Arch) -> Option<(usize, 
     let p = out.policy.as_ref().unwrap().arch(arch)?;
     let ours = &out.program(arch).unwrap().insns;
     let ctx = libseccomp_filter(p)?;
-    let theirs = export(&ctx);
+    let theirs = scmp::export(&ctx);
     let mut checked = 0;
     for mut data in inputs(p, 500) {
         if arch == Arch::X86_64 && data.nr == u32::MAX {

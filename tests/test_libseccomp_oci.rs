@@ -9,31 +9,15 @@
 
 mod common;
 
-use std::io::{Read, Seek};
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use common::inputs::inputs;
 use common::profile::RefProfile;
-use libseccomp::{
-    ScmpAction, ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall,
-};
+use common::scmp;
+use libseccomp::{ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall};
 use seccomp_dsl::bpf::{SockFilter, interp};
 use seccomp_dsl::oci::{self, ExportOptions, Format, ImportOptions};
 use seccomp_dsl::{Action, Arch, ArchPolicy, evaluate};
-
-fn scmp_action(a: Action) -> ScmpAction {
-    match a {
-        Action::KillProcess => ScmpAction::KillProcess,
-        Action::KillThread => ScmpAction::KillThread,
-        Action::Trap => ScmpAction::Trap,
-        Action::Errno(e) => ScmpAction::Errno(i32::from(e)),
-        Action::Trace(d) => ScmpAction::Trace(d),
-        Action::Log => ScmpAction::Log,
-        Action::Allow => ScmpAction::Allow,
-        Action::Notify => ScmpAction::Notify,
-    }
-}
 
 /// libseccomp's filter for a resolved profile, built like runc builds it (native arch).
 fn libseccomp_bpf(p: &RefProfile) -> Vec<SockFilter> {
@@ -42,8 +26,8 @@ fn libseccomp_bpf(p: &RefProfile) -> Vec<SockFilter> {
 
 /// The same, or libseccomp's error (as runc reports it).
 fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::SeccompError> {
-    let mut ctx = ScmpFilterContext::new(scmp_action(p.default))?;
-    let arch = scmp_arch(p.arch);
+    let mut ctx = ScmpFilterContext::new(scmp::action(p.default))?;
+    let arch = scmp::arch(p.arch);
     if arch != ScmpArch::native() {
         ctx.add_arch(arch)?;
         ctx.remove_arch(ScmpArch::native())?;
@@ -52,7 +36,7 @@ fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::
         let Ok(sys) = ScmpSyscall::from_name(&r.name) else {
             continue; // runc: unknown syscall ignored
         };
-        let action = scmp_action(r.action);
+        let action = scmp::action(r.action);
         if r.conds.is_empty() {
             ctx.add_rule(action, sys)?;
             continue;
@@ -76,23 +60,7 @@ fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::
             .collect();
         ctx.add_rule_conditional(action, sys, &cmps)?;
     }
-    // SAFETY: a valid NUL-terminated name and no flags; the fd is owned right away.
-    let fd = unsafe { libc::memfd_create(c"libseccomp-oci".as_ptr(), 0) };
-    assert!(fd >= 0);
-    // SAFETY: `fd` was just created and is owned by nobody else.
-    let mut file = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
-    ctx.export_bpf(&file).unwrap();
-    file.rewind().unwrap();
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).unwrap();
-    Ok(seccomp_dsl::bpf::from_bytes(&bytes).unwrap())
-}
-
-fn scmp_arch(a: Arch) -> ScmpArch {
-    match a {
-        Arch::X86_64 => ScmpArch::X8664,
-        Arch::Aarch64 => ScmpArch::Aarch64,
-    }
+    Ok(scmp::export(&ctx))
 }
 
 fn profiles() -> Vec<PathBuf> {
@@ -169,7 +137,7 @@ fn import_and_export_agree_with_libseccomp_on_real_profiles() {
                 };
                 // A syscall this libseccomp does not know (newer than it, such as
                 // uretprobe for 2.5.4) is ignored by runc: rules naming it are lost.
-                if ScmpSyscall::from_name_by_arch(def.name, scmp_arch(arch))
+                if ScmpSyscall::from_name_by_arch(def.name, scmp::arch(arch))
                     .map_or(true, |s| i32::from(s) != d.nr as i32)
                 {
                     unknown.insert(def.name);

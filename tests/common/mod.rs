@@ -5,6 +5,8 @@
 pub mod corpus;
 pub mod inputs;
 pub mod profile;
+#[cfg(feature = "libseccomp")]
+pub mod scmp;
 
 use std::time::{Duration, Instant};
 
