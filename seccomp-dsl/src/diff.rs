@@ -9,7 +9,7 @@
 //! let (a, b) = (a.policy.unwrap(), b.policy.unwrap());
 //! let changes = diff::diff(a.arch(Arch::X86_64).unwrap(), b.arch(Arch::X86_64).unwrap()).unwrap();
 //! assert_eq!(changes.len(), 1);
-//! assert_eq!(changes[0].lines(), ["- errno(1) socket(domain == 16)", "+ allow socket(domain == 16)"]);
+//! assert_eq!(changes[0].lines(), ["- errno(EPERM) socket(domain == 16)", "+ allow socket(domain == 16)"]);
 //! ```
 
 use crate::Action;
@@ -387,7 +387,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "- errno(1) clone(clone_flags & 0x7e020000 != 0)",
+                "- errno(EPERM) clone(clone_flags & 0x7e020000 != 0)",
                 "+ allow clone(clone_flags & 0x7e020000 != 0)"
             ]
         );
@@ -405,9 +405,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "- errno(1) socket(domain >= 41)",
+                "- errno(EPERM) socket(domain >= 41)",
                 "+ allow socket(domain >= 41)",
-                "- errno(1) mkdir",
+                "- errno(EPERM) mkdir",
                 "+ allow mkdir"
             ]
         );

@@ -89,7 +89,10 @@ impl fmt::Display for Action {
             Action::KillProcess => f.write_str("kill_process"),
             Action::KillThread => f.write_str("kill_thread"),
             Action::Trap => f.write_str("trap"),
-            Action::Errno(e) => write!(f, "errno({e})"),
+            Action::Errno(e) => match crate::tables::errno_name(*e) {
+                Some(name) => write!(f, "errno({name})"),
+                None => write!(f, "errno({e})"),
+            },
             Action::Trace(d) => write!(f, "trace({d})"),
             Action::Log => f.write_str("log"),
             Action::Allow => f.write_str("allow"),

@@ -56,7 +56,7 @@ fn import_export_diff_round_trip_on_dockers_profile() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&sc).unwrap();
     assert!(
-        text.contains("arch x86_64;") && text.contains("default errno(1);"),
+        text.contains("arch x86_64;") && text.contains("default errno(EPERM);"),
         "{text}"
     );
     assert!(stderr(&o).contains("note: architectures"), "{}", stderr(&o));
@@ -103,7 +103,7 @@ fn import_export_diff_round_trip_on_dockers_profile() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("+ allow mount") && out.contains("- errno(1) mount"),
+        out.contains("+ allow mount") && out.contains("- errno(EPERM) mount"),
         "{out}"
     );
     assert!(!out.contains("+ errno"), "only what is let through: {out}");
@@ -128,7 +128,7 @@ fn diff_shows_argument_cases() {
     assert_eq!(
         stdout(&o).lines().skip(2).collect::<Vec<_>>(),
         [
-            "- errno(1) socket(domain == 16)",
+            "- errno(EPERM) socket(domain == 16)",
             "+ allow socket(domain == 16)"
         ]
     );
