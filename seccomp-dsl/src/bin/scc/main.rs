@@ -12,6 +12,7 @@ use seccomp_dsl::{Arch, Output};
 
 mod compile;
 mod lint;
+mod sarif;
 mod stats;
 
 #[derive(Parser)]
