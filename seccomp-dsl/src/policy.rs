@@ -81,6 +81,19 @@ impl Action {
     pub fn permits(self) -> bool {
         matches!(self, Action::Allow | Action::Log)
     }
+
+    /// The action as a policy would spell it on `arch`: `errno(EACCES)` rather than
+    /// `errno(13)` (the number when it has no name); `kill` for kill_process.
+    pub fn to_source(self, arch: Arch) -> String {
+        match self {
+            Action::KillProcess => "kill".to_owned(),
+            Action::Errno(e) => match arch.errno_name(e) {
+                Some(name) => format!("errno({name})"),
+                None => format!("errno({e})"),
+            },
+            other => other.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Action {

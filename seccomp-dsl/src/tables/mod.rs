@@ -194,6 +194,24 @@ impl Arch {
             .ok()
             .map(|i| t[i].value)
     }
+
+    /// The name of an errno value (`13` → `EACCES`); of aliases, the first in
+    /// alphabetical order (`EAGAIN`, not `EWOULDBLOCK`).
+    pub fn errno_name(self, errno: u16) -> Option<&'static str> {
+        self.table()
+            .constants
+            .iter()
+            .find(|c| {
+                c.value == i64::from(errno)
+                    && c.name.len() > 1
+                    && c.name.starts_with('E')
+                    && !c.name.starts_with("EPOLL")
+                    && c.name[1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            })
+            .map(|c| c.name)
+    }
 }
 
 impl fmt::Display for Arch {
