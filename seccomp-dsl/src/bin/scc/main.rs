@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use seccomp_dsl::{Arch, Output};
 
+mod check;
 mod compile;
 mod lint;
 mod sarif;
@@ -32,6 +33,9 @@ enum Command {
     Stats(stats::Args),
     /// Show a policy's compiled filter (or a raw .bpf file) as annotated instructions.
     Disasm(compile::DisasmArgs),
+    /// What a policy does with a call, e.g. `scc check policy.sc 'openat(AT_FDCWD, _, O_RDONLY)'`:
+    /// the action and the rule that decided, from the policy and from its compiled filter.
+    Check(check::Args),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -107,6 +111,7 @@ fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Disasm(a) => compile::disasm(a),
+        Command::Check(a) => check::run(a),
         Command::Explain { code } => explain(&code),
     };
     match r {
