@@ -30,9 +30,9 @@ pub trait Loader {
     /// Reads `path` as written in an `include` of the file named `from`.
     fn load(&mut self, from: &str, path: &str) -> Result<Loaded, String>;
 
-    /// The identity of the root file named `name`, comparable with [`Loaded::key`], so a
-    /// file that includes itself is caught as a cycle before it is spliced in.
-    fn root_key(&mut self, name: &str) -> String {
+    /// The identity ([`Loaded::key`]) of the root file named `name`, so that an include of
+    /// the root file is recognised as a cycle. By default the name itself.
+    fn key(&mut self, name: &str) -> String {
         name.to_owned()
     }
 }
@@ -58,8 +58,8 @@ impl Loader for FsLoader {
         })
     }
 
-    fn root_key(&mut self, name: &str) -> String {
-        std::fs::canonicalize(name).map_or_else(|_| name.to_owned(), |k| k.display().to_string())
+    fn key(&mut self, name: &str) -> String {
+        std::fs::canonicalize(name).map_or_else(|_| name.to_owned(), |p| p.display().to_string())
     }
 }
 
@@ -129,8 +129,8 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
         seen: Vec::new(),
         files: &mut files,
     };
-    let root_key = flat.loader.root_key(&flat.sources.file(root).name);
     let root_name = flat.sources.file(root).name.clone();
+    let root_key = flat.loader.key(&root_name);
     flat.stack.push((root_key.clone(), root_name));
     flat.seen.push(root_key);
     flat.splice(root, &ast, &mut items);
@@ -178,7 +178,7 @@ struct Flattener<'a> {
     sources: &'a mut SourceMap,
     loader: &'a mut dyn Loader,
     diags: &'a mut Vec<Diagnostic>,
-    /// The files being spliced, outermost first: (key, name as shown).
+    /// Keys and names of the files being included, outermost first.
     stack: Vec<(String, String)>,
     /// Keys of every file included so far (include-once).
     seen: Vec<String>,
@@ -205,21 +205,36 @@ impl Flattener<'_> {
                             format!("cannot read included file `{path}`"),
                         )
                         .at(*path_span, "included here")
-                        .note(e),
+                        .note(e)
+                        .help("include paths are relative to the directory of the file that includes them"),
                     );
                     continue;
                 }
             };
             if let Some(pos) = self.stack.iter().position(|(k, _)| *k == loaded.key) {
-                let chain: Vec<&str> = self.stack[pos..].iter().map(|(_, n)| n.as_str()).collect();
+                let chain: Vec<&str> = self.stack[pos..]
+                    .iter()
+                    .map(|(_, name)| name.as_str())
+                    .chain([self.stack[pos].1.as_str()])
+                    .collect();
+                let through: Vec<String> = self.stack[pos + 1..]
+                    .iter()
+                    .map(|(_, name)| format!("`{name}`"))
+                    .collect();
+                let message = if through.is_empty() {
+                    format!("`{}` includes itself", self.stack[pos].1)
+                } else {
+                    format!(
+                        "`{}` includes itself through {}",
+                        self.stack[pos].1,
+                        through.join(" and ")
+                    )
+                };
                 self.diags.push(
-                    Diagnostic::new(Code::IncludeCycle, format!("`{path}` includes itself"))
+                    Diagnostic::new(Code::IncludeCycle, message)
                         .at(*path_span, "this include closes a cycle")
-                        .note(format!(
-                            "include chain: {} -> {}",
-                            chain.join(" -> "),
-                            loaded.name
-                        )),
+                        .note(format!("include chain: {}", chain.join(" -> ")))
+                        .help("remove this include: include each shared file once, from the top-level policy"),
                 );
                 continue;
             }
@@ -438,7 +453,8 @@ impl<'a> Lowerer<'a> {
                                 format!("constant `{}` is defined twice", name.name),
                             )
                             .at(name.span, "redefined here")
-                            .with_secondary(first.span, "first defined here"),
+                            .with_secondary(first.span, "first defined here")
+                            .help("rename one of them, or remove the one you do not mean"),
                         );
                     }
                     defs.push((i, name, value));
@@ -462,7 +478,8 @@ impl<'a> Lowerer<'a> {
                                 format!("group `@{}` is defined twice", name.name),
                             )
                             .at(name.span, "redefined here")
-                            .with_secondary(first.span, "first defined here"),
+                            .with_secondary(first.span, "first defined here")
+                            .help("rename one of them, or merge their targets into one group"),
                         );
                     }
                     defs.push((i, name, targets));
@@ -645,7 +662,8 @@ impl<'a> Lowerer<'a> {
                 if !(0..=0xffff).contains(&n) {
                     self.diags.push(
                         Diagnostic::new(Code::BadTrace, format!("trace value {n} is out of range"))
-                            .at(v.span(), "must be in 0..=65535"),
+                            .at(v.span(), "must be in 0..=65535")
+                            .help("the tracer reads the value with PTRACE_GETEVENTMSG: give one that fits in 16 bits"),
                     );
                     return None;
                 }
@@ -693,6 +711,12 @@ impl<'a> Lowerer<'a> {
         }
         let op = match (&cmp.rhs, cmp.op) {
             (Rhs::Value(v), op) => {
+                if let ast::Value::Name(id) = v {
+                    if self.is_set_const(&id.name, at) {
+                        self.set_as_value(cmp, id);
+                        return None;
+                    }
+                }
                 let bits = self
                     .value(v, at)
                     .and_then(|n| self.fit(n, v.span(), &cmp.arg, arg));
@@ -789,7 +813,17 @@ impl<'a> Lowerer<'a> {
                         if sys.args.len() == 1 { "" } else { "s" }
                     ),
                 )
-                .note(format!("{}({list})", sys.name)),
+                .note(format!("{}({list})", sys.name))
+                .help(if sys.args.is_empty() {
+                    format!("use `{}` without a condition", sys.name)
+                } else if sys.args.len() == 1 {
+                    format!("name its argument `{list}`, or use `arg0`")
+                } else {
+                    format!(
+                        "name one of its arguments ({list}), or use `arg0`..`arg{}`",
+                        sys.args.len() - 1
+                    )
+                }),
             );
             return None;
         }
@@ -824,7 +858,8 @@ impl<'a> Lowerer<'a> {
             self.diags.push(
                 Diagnostic::new(Code::ValueTooWide, format!("value does not fit argument `{}`", name.name))
                     .at(span, format!("`{}` is {} ({} bits); this value needs more", name.name, arg.ty, bits))
-                    .note(format!("the kernel reads only the low {bits} bits of `{}`: values must be in {min}..={max}", name.name)),
+                    .note(format!("the kernel reads only the low {bits} bits of `{}`: values must be in {min}..={max}", name.name))
+                    .help(format!("compare `{}` with a value in that range, or check that you meant this argument and this constant", name.name)),
             );
             return None;
         }
@@ -880,6 +915,40 @@ impl<'a> Lowerer<'a> {
                 }
             },
         }
+    }
+
+    /// Whether `name`, seen from item `at`, is a `const` defined as a set.
+    fn is_set_const(&self, name: &str, at: usize) -> bool {
+        self.consts
+            .get(name)
+            .and_then(|defs| defs.iter().rev().find(|(i, _, _)| *i < at))
+            .is_some_and(|(_, _, v)| matches!(v, ConstValue::Set(_)))
+    }
+
+    /// Reports a set compared as a value (`fd == STDIO`), with the membership test meant.
+    fn set_as_value(&mut self, cmp: &ast::Cmp, set: &Ident) {
+        let arg = &cmp.arg.name;
+        let help = match (cmp.op, &cmp.mask) {
+            (CmpOp::Eq, None) => format!("to test membership, write `{arg} in {}`", set.name),
+            (CmpOp::Ne, None) => format!("to test membership, write `{arg} not in {}`", set.name),
+            (CmpOp::Eq, Some(_)) => format!(
+                "to test membership, write `in {}` instead of `==`",
+                set.name
+            ),
+            (CmpOp::Ne, Some(_)) => format!(
+                "to test membership, write `not in {}` instead of `!=`",
+                set.name
+            ),
+            _ => "`<`, `<=`, `>` and `>=` compare with a single value".to_owned(),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::SetExpected,
+                format!("`{}` is a set, not a value", set.name),
+            )
+            .at(set.span, "expected a single value")
+            .help(help),
+        );
     }
 
     fn set_const(&mut self, id: &Ident, at: usize) -> Option<Vec<i128>> {
@@ -941,7 +1010,12 @@ impl<'a> Lowerer<'a> {
                     format!("`{}` does not exist on {}", id.name, self.arch),
                 )
                 .at(id.span, format!("only defined on {}", elsewhere.join(", ")))
-                .help("restrict the policy with `arch`, or write the number"),
+                .help(format!(
+                    "build for {} only with `arch {};`, or write the number {} should compare with",
+                    elsewhere.join(" and "),
+                    elsewhere.join(", "),
+                    self.arch
+                )),
             );
             return None;
         }

@@ -32,6 +32,7 @@
 
 pub mod ast;
 pub mod bpf;
+pub mod call;
 pub mod check;
 pub mod codegen;
 mod codes;

@@ -240,11 +240,14 @@ fn denylist_siblings(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
             )
             .at(
                 blocking.origin.target,
-                format!("the default `{}` lets the others through", p.default),
+                format!(
+                    "the default `{}` lets the others through",
+                    p.default.to_source()
+                ),
             )
             .help(format!(
                 "block them too: `{} {}, {};`",
-                blocking.action,
+                blocking.action.to_source(),
                 blocking.syscall.name,
                 open.join(", ")
             )),
@@ -370,7 +373,8 @@ fn shadowed(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
                     prev.origin.target,
                     format!(
                         "every call of `{}` this rule would match already matched here ({})",
-                        rule.syscall.name, prev.action
+                        rule.syscall.name,
+                        prev.action.to_source()
                     ),
                 )
                 .note("rules are tried in file order and the first match decides")
@@ -396,14 +400,44 @@ fn constant_conditions(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
                     format!("this condition is always {v}"),
                 )
                 .at(span, if v { "matches every call: the condition is useless" } else { "matches no call: the rule never applies" })
-                .help(if v {
-                    format!("write `{}` without a condition, or fix the comparison", rule.syscall.name)
-                } else {
-                    "check the operators and values: e.g. `x == 1 && x == 2`, or an unsigned `x < 0`".to_owned()
+                .help(match (unsigned_sign_test(rule, cond), v) {
+                    (Some(help), _) => help,
+                    (None, true) => format!("write `{}` without a condition, or fix the comparison", rule.syscall.name),
+                    (None, false) => "check the operators and values: two different values for one argument joined by `&&` (`x == 1 && x == 2`) never match".to_owned(),
                 }),
             );
         }
     }
+}
+
+/// A help for the usual cause of a constant condition: a sign test (`x < 0`, `x >= 0`)
+/// on an unsigned comparison.
+fn unsigned_sign_test(rule: &Rule, cond: &Expr) -> Option<String> {
+    let t = cond
+        .tests()
+        .into_iter()
+        .find(|t| t.mask == t.width.mask() && matches!(t.op, TestOp::Lt(0) | TestOp::Ge(0)))?;
+    let name = rule
+        .syscall
+        .args
+        .get(usize::from(t.arg))
+        .map_or_else(|| format!("arg{}", t.arg), |a| a.name.to_owned());
+    let bits = t.width.bits();
+    // The sign bit, written with `_` every four digits: `0x8000_0000`.
+    let digits = format!("8{}", "0".repeat(bits as usize / 4 - 1));
+    let groups: Vec<&str> = (0..digits.len())
+        .step_by(4)
+        .map(|i| &digits[i..(i + 4).min(digits.len())])
+        .collect();
+    let sign = format!("0x{}", groups.join("_"));
+    Some(match t.op {
+        TestOp::Lt(_) => format!(
+            "comparisons are unsigned, so `{name} < 0` is never true; to match a negative {bits}-bit `{name}`, write `{name} >= {sign}`"
+        ),
+        _ => format!(
+            "comparisons are unsigned, so `{name} >= 0` is always true; to match a non-negative {bits}-bit `{name}`, write `{name} < {sign}`"
+        ),
+    })
 }
 
 /// Whether a condition is the same for every argument value (exactly: through the

@@ -81,6 +81,15 @@ impl Action {
     pub fn permits(self) -> bool {
         matches!(self, Action::Allow | Action::Log)
     }
+
+    /// The action as a policy would spell it: `kill` for kill_process, otherwise as
+    /// displayed (`errno(EACCES)`, the number only when it has no name).
+    pub fn to_source(self) -> String {
+        match self {
+            Action::KillProcess => "kill".to_owned(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Action {

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use seccomp_dsl::{Code, compile_str};
+use seccomp_dsl::{Action, Code, compile_str};
 
 /// The (code, line, column) of every finding of `scc lint` on `src`.
 fn findings(src: &str) -> Vec<(Code, usize, usize, String)> {
@@ -176,6 +176,46 @@ fn seccomp_note() {
         7,
         "more seccomp filters",
     );
+}
+
+#[test]
+fn sign_tests_get_a_specific_help() {
+    let out = compile_str("lint.sc", "default allow;\nerrno(EPERM) lseek(fd >= 0);");
+    let d = seccomp_dsl::lint::lint(out.policy.as_ref().unwrap());
+    let d = d
+        .iter()
+        .find(|d| d.code == Code::ConstantCondition)
+        .unwrap();
+    assert_eq!(
+        d.help,
+        [
+            "comparisons are unsigned, so `fd >= 0` is always true; to match a non-negative 32-bit `fd`, write `fd < 0x8000_0000`"
+        ]
+    );
+}
+
+#[test]
+fn actions_are_spelled_as_in_a_policy() {
+    assert_eq!(Action::Errno(13).to_source(), "errno(EACCES)");
+    assert_eq!(Action::Errno(11).to_source(), "errno(EAGAIN)");
+    assert_eq!(Action::Errno(1).to_source(), "errno(EPERM)");
+    assert_eq!(Action::Errno(4000).to_source(), "errno(4000)");
+    assert_eq!(Action::KillProcess.to_source(), "kill");
+    assert_eq!(Action::Trace(7).to_source(), "trace(7)");
+}
+
+#[test]
+fn a_set_compared_with_not_equal_suggests_not_in() {
+    let out = compile_str(
+        "s.sc",
+        "const STDIO = {0, 1, 2};\ndefault allow;\nerrno(EPERM) write(fd != STDIO);",
+    );
+    let d = out
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::SetExpected)
+        .unwrap();
+    assert_eq!(d.help, ["to test membership, write `fd not in STDIO`"]);
 }
 
 #[test]

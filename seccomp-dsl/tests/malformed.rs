@@ -192,7 +192,7 @@ cases! {
     duplicate_arch: "arch x86_64;\narch aarch64;\ndefault kill;"
         => DuplicateArch @ 2:1, "second `arch` statement", "one `arch` statement";
     set_used_as_value: "const FDS = {1, 2};\ndefault kill;\nallow read(fd == FDS);"
-        => SetExpected @ 3:18, "`FDS` is a set, not a value", "`arg in FDS`";
+        => SetExpected @ 3:18, "`FDS` is a set, not a value", "write `fd in FDS`";
 
     // Includes.
     include_missing: "include \"base.sc\";\ndefault kill;"

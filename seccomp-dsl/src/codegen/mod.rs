@@ -95,7 +95,12 @@ pub fn compile(policy: &ArchPolicy) -> Result<Program, Diagnostic> {
     Err(
         Diagnostic::new(
             DiagCode::TooLarge,
-            format!("the {} filter needs {last} instructions; the kernel accepts at most {}", policy.arch, bpf::MAX_INSNS),
+            format!(
+                "the {} filter needs {last} instructions, {} more than the kernel accepts ({})",
+                policy.arch,
+                last.saturating_sub(bpf::MAX_INSNS),
+                bpf::MAX_INSNS
+            ),
         )
         .at(policy.default_span, "for this policy")
         .help("merge rules, use `in` sets instead of many separate conditions, or split the policy into two filters"),

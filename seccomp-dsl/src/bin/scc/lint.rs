@@ -33,6 +33,8 @@ enum Format {
     Human,
     /// One JSON object per line and diagnostic.
     Json,
+    /// One SARIF 2.1.0 log for all files (for code scanning, e.g. GitHub's).
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,6 +53,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
     let deny_warnings = args.deny.contains(&DenyLevel::Warnings);
     let (mut errors, mut warnings) = (0, 0);
     let mut stdout = anstream::stdout();
+    let mut sarif_files = Vec::new();
     for path in &args.policies {
         let out = seccomp_dsl::compile_file(path)
             .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
@@ -64,9 +67,18 @@ pub fn run(args: Args) -> Result<(), Fail> {
             let text = match args.format {
                 Format::Human => d.render(&out.sources, true),
                 Format::Json => format!("{}\n", json(d, &out.sources)),
+                Format::Sarif => continue,
             };
             let _ = write!(stdout, "{text}");
         }
+        if args.format == Format::Sarif {
+            sarif_files.push((out.sources, diags));
+        }
+    }
+    if args.format == Format::Sarif {
+        let log = crate::sarif::log(&sarif_files);
+        let text = serde_json::to_string_pretty(&log).expect("JSON values serialise");
+        let _ = writeln!(stdout, "{text}");
     }
     if args.format == Format::Human && errors + warnings > 0 {
         let _ = writeln!(

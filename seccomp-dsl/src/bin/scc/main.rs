@@ -10,11 +10,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use seccomp_dsl::{Arch, Output};
 
+mod check;
 mod compile;
 mod fmt;
 mod lint;
 mod oci;
 mod run;
+mod sarif;
 mod stats;
 mod sys;
 mod trace;
@@ -51,6 +53,9 @@ enum Command {
     /// The semantic difference of two policies or profiles (exit 1 when they differ);
     /// `--subset-of BASELINE POLICY` fails when POLICY lets through more.
     Diff(oci::DiffArgs),
+    /// What a policy does with a call, e.g. `scc check policy.sc 'openat(AT_FDCWD, _, O_RDONLY)'`:
+    /// the action and the rule that decided, from the policy and from its compiled filter.
+    Check(check::Args),
     /// Explain a diagnostic code, e.g. `scc explain S0101`.
     Explain {
         /// The code.
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
         Command::Import(a) => oci::import(a),
         Command::Export(a) => oci::export(a),
         Command::Diff(a) => oci::diff(a),
+        Command::Check(a) => check::run(a),
         Command::Explain { code } => explain(&code),
     };
     match r {

@@ -20,7 +20,7 @@ pub struct Args {
     policy: PathBuf,
     #[arg(long, value_enum)]
     arch: Option<ArchArg>,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
     format: Format,
     /// Highest syscall number of the mean path (the mean is over 0..=MAX, arguments 0).
     #[arg(long, default_value_t = *stats::DEFAULT_RANGE.end())]

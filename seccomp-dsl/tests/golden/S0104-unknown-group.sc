@@ -1,0 +1,3 @@
+// S0104: a misspelt built-in group.
+default kill;
+allow @defualt, read;

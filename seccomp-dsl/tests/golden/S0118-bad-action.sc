@@ -1,0 +1,3 @@
+// S0118: a misspelt action.
+default kill;
+alow read, write;

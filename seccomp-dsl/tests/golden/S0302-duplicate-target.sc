@@ -1,0 +1,3 @@
+// S0302: the same syscall twice in one rule.
+default kill;
+allow @default, read, write, read;

@@ -1,0 +1,3 @@
+// S0304: an allowlist the program cannot exit from.
+default kill;
+allow read, write;
