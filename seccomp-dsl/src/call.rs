@@ -444,6 +444,9 @@ pub struct Report {
     pub disagreements: Vec<Disagreement>,
     /// How many inputs disagreed in all.
     pub disagreeing: usize,
+    /// Whether every combination of the `_` values was tried (else each `_` was swept
+    /// alone, and a decision that needs several of them at once may be missed).
+    pub exhaustive: bool,
 }
 
 /// Evaluates the call with the policy and with `prog` (the policy's compiled filter, or
@@ -454,8 +457,11 @@ pub fn check_call(policy: &ArchPolicy, prog: &[SockFilter], call: &Resolved) -> 
         inputs: 0,
         disagreements: Vec::new(),
         disagreeing: 0,
+        exhaustive: true,
     };
-    for args in inputs(policy, call) {
+    let (inputs, exhaustive) = inputs(policy, call);
+    report.exhaustive = exhaustive;
+    for args in inputs {
         let data = SeccompData::new(policy.arch.audit_arch(), call.nr, args);
         let verdict = evaluate(policy, &data);
         report.inputs += 1;
@@ -482,8 +488,8 @@ pub fn check_call(policy: &ArchPolicy, prog: &[SockFilter], call: &Resolved) -> 
     report
 }
 
-/// The argument vectors a call stands for.
-fn inputs(policy: &ArchPolicy, call: &Resolved) -> Vec<[u64; 6]> {
+/// The argument vectors a call stands for, and whether they are every combination.
+fn inputs(policy: &ArchPolicy, call: &Resolved) -> (Vec<[u64; 6]>, bool) {
     let fixed: [u64; 6] = call.args.map(|a| a.unwrap_or(0));
     let choices: Vec<(usize, Vec<u64>)> = (0..6)
         .filter(|&i| call.args[i].is_none())
@@ -517,7 +523,7 @@ fn inputs(policy: &ArchPolicy, call: &Resolved) -> Vec<[u64; 6]> {
             }
         }
     }
-    out
+    (out, product <= MAX_COMBINATIONS)
 }
 
 impl Reason {
@@ -632,5 +638,29 @@ mod tests {
         );
         assert_eq!(r.disagreeing, 1);
         assert_eq!(r.disagreements[0].bpf, Ok(crate::Action::Allow.ret()));
+    }
+
+    #[test]
+    fn too_many_combinations_sweep_each_any_alone() {
+        let out = compile_str(
+            "p.sc",
+            "arch x86_64;\ndefault allow;\nerrno(EPERM) mmap(addr == 4096 && len == 8192 && prot == 7 && flags == 34);",
+        );
+        let policy = out.policy.as_ref().unwrap().arch(Arch::X86_64).unwrap();
+        let call = resolve(&parse("mmap").unwrap(), Arch::X86_64).unwrap();
+        let per: Vec<usize> = (0..6)
+            .map(|i| any_values(policy, call.nr, i).len())
+            .collect();
+        assert!(
+            per[..4].iter().product::<usize>() > MAX_COMBINATIONS,
+            "{per:?}"
+        );
+        assert_eq!(per[4..], [1, 1]);
+        let r = check_call(policy, &out.programs[0].insns, &call);
+        assert_eq!(r.inputs, 1 + per.iter().map(|n| n - 1).sum::<usize>());
+        assert_eq!(r.disagreeing, 0);
+        // Swept alone, no single argument reaches the rule: the report says it is partial.
+        assert_eq!(r.outcomes.len(), 1);
+        assert!(!r.exhaustive);
     }
 }

@@ -194,6 +194,7 @@ fn json_output() {
     assert_eq!(outcomes[1]["action"], "errno(EACCES)");
     assert_eq!(outcomes[1]["ret"], 0x0005_000d);
     assert_eq!(outcomes[1]["example"][2], 1);
+    assert_eq!(r["exhaustive"], true);
     let total: u64 = outcomes.iter().map(|o| o["inputs"].as_u64().unwrap()).sum();
     assert_eq!(r["inputs"].as_u64().unwrap(), total);
 }

@@ -195,7 +195,10 @@ fn place(span: Span, sources: &SourceMap) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let text = if text.chars().count() > 72 {
-        format!("{} ...", text.chars().take(68).collect::<String>())
+        format!(
+            "{} ...",
+            text.chars().take(68).collect::<String>().trim_end()
+        )
     } else {
         text
     };
@@ -221,9 +224,16 @@ fn to_text(c: &Checked<'_>, sources: &SourceMap, indent: &str) -> String {
         Err(d) => return format!("{indent}{}: {}\n", c.arch, d.message),
         Ok(x) => x,
     };
+    let partial = if report.exhaustive {
+        String::new()
+    } else {
+        format!(
+            "{indent}  note: too many combinations: each `_` was tried alone, the others 0; give some of them values for a complete answer\n"
+        )
+    };
     if let [only] = report.outcomes.as_slice() {
         return format!(
-            "{indent}{}: {}  ({})\n",
+            "{indent}{}: {}  ({})\n{partial}",
             c.arch,
             only.verdict.action.to_source(),
             decided_by(c.policy, only.verdict.reason, sources)
@@ -246,6 +256,7 @@ fn to_text(c: &Checked<'_>, sources: &SourceMap, indent: &str) -> String {
             decided_by(c.policy, o.verdict.reason, sources)
         ));
     }
+    s.push_str(&partial);
     s
 }
 
@@ -363,6 +374,7 @@ fn to_json(text: &str, call: &Call, c: &Checked<'_>, sources: &SourceMap) -> Val
         "args": r.args,
         "outcomes": outcomes,
         "inputs": report.inputs,
+        "exhaustive": report.exhaustive,
         "agree": report.disagreeing == 0,
         "disagreements": disagreements,
     })
