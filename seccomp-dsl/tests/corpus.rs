@@ -5,7 +5,9 @@
 //!   without errors for every target arch; the lints run and point inside the files;
 //!   `fmt` gives a fixed point that keeps every comment and compiles to byte-identical
 //!   filters; the filters pass the verifier and, on a sample of calls of every syscall
-//!   number, the BPF interpreter returns what the reference evaluator decides.
+//!   number, the BPF interpreter returns what the reference evaluator decides; and
+//!   `scc check` (`seccomp_dsl::call`) on the syscalls its rules name, with every argument
+//!   `_`, finds no input where the filter and the policy disagree.
 //! - `broken/*.sc`: each has at least one error, every error points inside its file and
 //!   renders, the codes named on its `// expect:` line are among them; `fmt` either
 //!   refuses it with the same syntax error or gives a fixed point with the same errors.
@@ -21,7 +23,7 @@ use seccomp_dsl::bpf::{interp, verify};
 use seccomp_dsl::eval::SeccompData;
 use seccomp_dsl::policy::ArchPolicy;
 use seccomp_dsl::{
-    Code, Diagnostic, FileId, FsLoader, Output, SourceMap, Span, evaluate, fmt, lint, parse,
+    Code, Diagnostic, FileId, FsLoader, Output, SourceMap, Span, call, evaluate, fmt, lint, parse,
 };
 
 /// The boundary values the differential tests use (shared with the `tests` crate).
@@ -217,11 +219,42 @@ fn differential(out: &Output, lints: Vec<Diagnostic>) -> Result<Valid, String> {
             }
             calls += 1;
         }
+        calls += check_named_calls(p, &prog.insns)?;
     }
     Ok(Valid {
         lints: lints.iter().map(|d| d.code).collect(),
         calls,
     })
+}
+
+/// What `scc check NAME` does for the first few syscalls the rules name: every argument
+/// is `_`, so each is tried with the values the policy's conditions tell apart.
+fn check_named_calls(
+    p: &ArchPolicy,
+    prog: &[seccomp_dsl::bpf::SockFilter],
+) -> Result<usize, String> {
+    let mut nrs: Vec<u32> = p.rules.iter().map(|r| r.nr()).collect();
+    nrs.dedup();
+    let mut inputs = 0;
+    for nr in nrs.into_iter().take(6) {
+        let name = p
+            .arch
+            .syscall_by_nr(nr)
+            .map_or_else(|| nr.to_string(), |s| s.name.to_owned());
+        let parsed = call::parse_call(FileId::default(), &name).map_err(|d| d.message)?;
+        let resolved = call::resolve(&parsed, p.arch).map_err(|d| d.message)?;
+        let report = call::check_call(p, prog, &resolved);
+        if report.outcomes.is_empty() || report.disagreeing > 0 {
+            return Err(format!(
+                "{}: scc check {name}: {} outcomes, disagreements {:x?}",
+                p.arch,
+                report.outcomes.len(),
+                report.disagreements
+            ));
+        }
+        inputs += report.inputs;
+    }
+    Ok(inputs)
 }
 
 /// The codes a broken file's `// expect: S0101, S0103 (...)` lines name.
