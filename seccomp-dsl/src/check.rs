@@ -402,6 +402,8 @@ struct Lowerer<'a> {
     arch: Arch,
     items: &'a [Item],
     diags: Vec<Diagnostic>,
+    /// Syscalls named by targets that this arch does not have (see [`ArchPolicy::absent`]).
+    absent: Vec<(&'static str, Span)>,
     /// `const`s by name: (item index, definition), in definition order.
     consts: HashMap<&'a str, Vec<(usize, &'a Ident, &'a ConstValue)>>,
     /// Memoised const values by item index (`None`: evaluation failed).
@@ -432,6 +434,7 @@ impl<'a> Lowerer<'a> {
             arch,
             items,
             diags: Vec::new(),
+            absent: Vec::new(),
             consts: HashMap::new(),
             const_memo: HashMap::new(),
             groups: HashMap::new(),
@@ -528,6 +531,7 @@ impl<'a> Lowerer<'a> {
             default,
             default_span: span,
             rules,
+            absent: std::mem::take(&mut self.absent),
         })
     }
 
@@ -622,7 +626,13 @@ impl<'a> Lowerer<'a> {
         if let Some(s) = self.arch.syscall(name) {
             return Some(s);
         }
-        if builtin || Arch::ALL.iter().any(|a| a.syscall(name).is_some()) {
+        if let Some(other) = Arch::ALL.iter().find_map(|a| a.syscall(name)) {
+            if !builtin && !self.absent.iter().any(|&(_, s)| s == span) {
+                self.absent.push((other.name, span));
+            }
+            return None;
+        }
+        if builtin {
             return None;
         }
         let mut d = Diagnostic::new(Code::UnknownSyscall, format!("unknown syscall `{name}`"))

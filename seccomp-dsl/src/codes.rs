@@ -188,4 +188,9 @@ codes! {
         "The policy allows `seccomp` (or `prctl(PR_SET_SECCOMP)`). That is fine: a filter \
          added later can only restrict further, never lift this one. The note is there so \
          that it is a decision.";
+    MissingOnArch = "S0402", Note, "syscall missing on an architecture",
+        "A rule names a syscall that one of the policy's target architectures does not have \
+         (aarch64 has no `open`, `stat`, `fork`, ...). The rule is skipped on that \
+         architecture, which is right when programs call a replacement there (`openat`), \
+         so check that the policy names it too, or restrict the policy with `arch`.";
 }

@@ -135,6 +135,7 @@ fn lint_arch(p: &ArchPolicy) -> Vec<Diagnostic> {
     clone3(p, &mut out);
     dangerous(p, &mut out);
     seccomp_note(p, &mut out);
+    absent(p, &mut out);
     pointers(p, &mut out);
     shadowed(p, &mut out);
     constant_conditions(p, &mut out);
@@ -440,6 +441,42 @@ fn unsigned_sign_test(rule: &Rule, cond: &Expr) -> Option<String> {
     })
 }
 
+/// A syscall the policy names that one of its architectures does not have: the rule is
+/// skipped there, which is right when programs use a replacement (aarch64 has `openat`
+/// but no `open`), and worth knowing either way.
+fn absent(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
+    for &(name, span) in &p.absent {
+        // What programs call there instead: the family members this arch has.
+        let instead: Vec<String> = FAMILIES
+            .iter()
+            .filter(|f| f.contains(&name))
+            .flat_map(|f| f.iter())
+            .filter(|s| p.arch.syscall(s).is_some())
+            .map(|s| format!("`{s}`"))
+            .collect();
+        let help = if instead.is_empty() {
+            format!(
+                "nothing to do if programs never make this call on {}; otherwise restrict the policy with `arch`",
+                p.arch
+            )
+        } else {
+            format!(
+                "programs call {} there instead: make sure the policy names {}",
+                instead.join(" or "),
+                if instead.len() == 1 { "it" } else { "them" }
+            )
+        };
+        out.push(
+            Diagnostic::new(
+                Code::MissingOnArch,
+                format!("`{name}` does not exist on {}", p.arch),
+            )
+            .at(span, format!("skipped on {}", p.arch))
+            .help(help),
+        );
+    }
+}
+
 /// Whether a condition is the same for every argument value (exactly: through the
 /// compiler's decision diagram of a one-rule policy).
 fn const_value(p: &ArchPolicy, rule: &Rule, cond: &Expr) -> Option<bool> {
@@ -447,6 +484,7 @@ fn const_value(p: &ArchPolicy, rule: &Rule, cond: &Expr) -> Option<bool> {
         arch: p.arch,
         default: Action::KillProcess,
         default_span: p.default_span,
+        absent: Vec::new(),
         rules: vec![Rule {
             cond: Some(cond.clone()),
             action: Action::Allow,

@@ -247,6 +247,9 @@ pub struct ArchPolicy {
     /// The `default` statement.
     pub default_span: Span,
     pub rules: Vec<Rule>,
+    /// Targets naming a syscall this architecture does not have (it exists on another):
+    /// skipped here, and reported by the lints as a note.
+    pub absent: Vec<(&'static str, Span)>,
 }
 
 impl ArchPolicy {

@@ -297,3 +297,11 @@ fn scc_lint_exit_statuses_json_and_silencing() {
     assert_eq!(scc(&["lint", "/nonexistent/policy.sc"]).0, 2);
     assert_eq!(scc(&["lint", "--allow", "S9999", &clean]).0, 2);
 }
+
+#[test]
+fn missing_on_arch() {
+    let src = "arch x86_64, aarch64;\ndefault kill;\nallow openat, open;";
+    expect(src, Code::MissingOnArch, 3, 15, "`open` does not exist on aarch64");
+    expect_none("arch x86_64;\ndefault kill;\nallow openat, open;", Code::MissingOnArch);
+    expect_none("default kill;\nallow openat, @file_system;", Code::MissingOnArch);
+}
