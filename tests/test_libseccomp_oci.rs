@@ -9,10 +9,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::inputs::inputs;
-use common::profile::RefProfile;
+use common::profile::{RefProfile, real_profiles};
 use common::scmp;
 use libseccomp::{ScmpArch, ScmpArgCompare, ScmpCompareOp, ScmpFilterContext, ScmpSyscall};
 use seccomp_dsl::bpf::{SockFilter, interp};
@@ -63,18 +61,6 @@ fn try_libseccomp(p: &RefProfile) -> Result<Vec<SockFilter>, libseccomp::error::
     Ok(scmp::export(&ctx))
 }
 
-fn profiles() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/profiles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    v.push(root.join("../../shared/profiles/docker-default.json"));
-    v
-}
-
 fn resolve(json: &str, arch: Arch, caps: &str) -> RefProfile {
     let caps = oci::import::parse_caps(caps).unwrap();
     let caps: Vec<&str> = caps.iter().map(String::as_str).collect();
@@ -92,12 +78,12 @@ fn import(json: &str, arch: Arch, caps: &str) -> ArchPolicy {
 }
 
 #[test]
-fn import_and_export_agree_with_libseccomp_on_real_profiles() {
+fn import_and_export_agree_with_libseccomp_on_real_real_profiles() {
     let mut checked = 0;
     let mut refusals = 0;
     let mut per_arch = std::collections::BTreeMap::new();
     let mut unknown = std::collections::BTreeSet::new();
-    for (path, arch) in profiles()
+    for (path, arch) in real_profiles()
         .into_iter()
         .flat_map(|p| Arch::ALL.map(|a| (p.clone(), a)))
     {

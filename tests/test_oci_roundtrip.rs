@@ -15,25 +15,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::inputs::inputs;
-use common::profile::RefProfile;
+use common::profile::{RefProfile, real_profiles};
 use seccomp_dsl::oci::{self, ExportOptions, Format, ImportOptions};
 use seccomp_dsl::{Arch, ArchPolicy, SeccompData, evaluate};
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/profiles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    v.push(root.join("../../shared/profiles/docker-default.json"));
-    assert!(v.len() >= 11, "expected Docker's profile and 10 fixtures");
-    v
-}
 
 const CAPS: [&str; 3] = ["default", "all", "none"];
 
@@ -106,7 +93,7 @@ fn clean(p: &ArchPolicy, d: &SeccompData) -> SeccompData {
 #[test]
 fn import_then_export_of_real_profiles_decides_like_the_profile() {
     let mut total = 0usize;
-    for path in fixtures() {
+    for path in real_profiles() {
         let json = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         for arch in Arch::ALL {

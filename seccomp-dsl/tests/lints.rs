@@ -301,7 +301,19 @@ fn scc_lint_exit_statuses_json_and_silencing() {
 #[test]
 fn missing_on_arch() {
     let src = "arch x86_64, aarch64;\ndefault kill;\nallow openat, open;";
-    expect(src, Code::MissingOnArch, 3, 15, "`open` does not exist on aarch64");
-    expect_none("arch x86_64;\ndefault kill;\nallow openat, open;", Code::MissingOnArch);
-    expect_none("default kill;\nallow openat, @file_system;", Code::MissingOnArch);
+    expect(
+        src,
+        Code::MissingOnArch,
+        3,
+        15,
+        "`open` does not exist on aarch64",
+    );
+    expect_none(
+        "arch x86_64;\ndefault kill;\nallow openat, open;",
+        Code::MissingOnArch,
+    );
+    expect_none(
+        "default kill;\nallow openat, @file_system;",
+        Code::MissingOnArch,
+    );
 }

@@ -11,8 +11,25 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
 use seccomp_dsl::{Action, Arch};
 use serde_json::Value;
+
+/// The real profiles the tests run on: the fixtures under `tests/fixtures/profiles/` (see
+/// the README there for their sources) and Docker's default profile from `../shared`.
+pub fn real_profiles() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/profiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    v.sort();
+    v.push(root.join("../../shared/profiles/docker-default.json"));
+    assert!(v.len() >= 11, "expected Docker's profile and 10 fixtures");
+    v
+}
 
 /// One comparison: (argument index, operator, value, valueTwo).
 pub type Cmp = (usize, String, u64, u64);
