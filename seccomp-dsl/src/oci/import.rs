@@ -168,6 +168,20 @@ struct Target {
     dropped: Option<String>,
 }
 
+impl Target {
+    /// A rule without arguments, as libseccomp sees it.
+    fn unconditional(sys: &'static SyscallDef) -> Target {
+        Target {
+            sys,
+            cond: None,
+            text: None,
+            unconditional: true,
+            lib: None,
+            dropped: None,
+        }
+    }
+}
+
 /// One entry of `syscalls`, resolved.
 struct Entry {
     index: usize,
@@ -947,14 +961,7 @@ fn import_entry(
             );
         }
         if args.is_empty() {
-            entry.targets.push(Target {
-                sys,
-                cond: None,
-                text: None,
-                unconditional: true,
-                lib: None,
-                dropped: None,
-            });
+            entry.targets.push(Target::unconditional(sys));
             continue;
         }
         // libseccomp drops a MASKED_EQ with a zero mask: a rule left without comparisons
@@ -976,14 +983,7 @@ fn import_entry(
             continue;
         };
         if unconditional {
-            entry.targets.push(Target {
-                sys,
-                cond: None,
-                text: None,
-                unconditional: true,
-                lib: None,
-                dropped: None,
-            });
+            entry.targets.push(Target::unconditional(sys));
             continue;
         }
         let (cond, text) = match cond {
