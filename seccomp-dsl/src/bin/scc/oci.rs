@@ -18,6 +18,19 @@ pub struct ImportArgs {
     /// The architecture to resolve the profile for (default: this machine's).
     #[arg(long, value_enum)]
     arch: Option<ArchArg>,
+    #[command(flatten)]
+    resolve: ResolveArgs,
+    /// Add runc's ENOSYS stub for syscalls numbered above the highest one named.
+    #[arg(long)]
+    runc_enosys: bool,
+    /// Write the policy to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+/// How a JSON profile's `includes`/`excludes` are resolved (`scc import` and `scc diff`).
+#[derive(clap::Args)]
+pub struct ResolveArgs {
     /// The container's capabilities: `default` (Docker's), `all`, `none`, or a
     /// comma-separated list (`default,CAP_SYS_ADMIN`).
     #[arg(long, default_value = "default")]
@@ -26,12 +39,16 @@ pub struct ImportArgs {
     /// syscall tables come from).
     #[arg(long)]
     kernel: Option<String>,
-    /// Add runc's ENOSYS stub for syscalls numbered above the highest one named.
-    #[arg(long)]
-    runc_enosys: bool,
-    /// Write the policy to this file instead of standard output.
-    #[arg(long, short = 'o')]
-    output: Option<PathBuf>,
+}
+
+impl ResolveArgs {
+    /// Docker's defaults: its capabilities, the tables' kernel.
+    fn docker_default() -> ResolveArgs {
+        ResolveArgs {
+            caps: "default".to_owned(),
+            kernel: None,
+        }
+    }
 }
 
 fn native_or(arch: Option<ArchArg>) -> Arch {
@@ -48,16 +65,11 @@ fn print_findings(file: &Path, findings: &[Finding]) {
 }
 
 /// Import options from the command line.
-fn options(
-    profile: &Path,
-    arch: Arch,
-    caps: &str,
-    kernel: Option<&str>,
-) -> Result<ImportOptions, Fail> {
+fn options(profile: &Path, arch: Arch, r: &ResolveArgs) -> Result<ImportOptions, Fail> {
     let mut o = ImportOptions::new(arch);
-    o.caps = oci::import::parse_caps(caps).map_err(Fail::Usage)?;
-    o.caps_label = caps.to_owned();
-    if let Some(k) = kernel {
+    o.caps = oci::import::parse_caps(&r.caps).map_err(Fail::Usage)?;
+    o.caps_label = r.caps.clone();
+    if let Some(k) = &r.kernel {
         o.kernel = oci::import::parse_kernel(k).map_err(Fail::Usage)?;
     }
     o.source = profile
@@ -70,7 +82,7 @@ fn options(
 pub fn import(a: ImportArgs) -> Result<(), Fail> {
     let json = std::fs::read_to_string(&a.profile)
         .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", a.profile.display())))?;
-    let mut o = options(&a.profile, native_or(a.arch), &a.caps, a.kernel.as_deref())?;
+    let mut o = options(&a.profile, native_or(a.arch), &a.resolve)?;
     o.runc_enosys = a.runc_enosys;
     let im = oci::import_str(&json, &o);
     print_findings(&a.profile, &im.findings);
@@ -85,14 +97,14 @@ pub fn import(a: ImportArgs) -> Result<(), Fail> {
     Ok(())
 }
 /// A policy file or a JSON profile, compiled for `arch`.
-pub fn load_any(path: &Path, arch: Arch, caps: &str, kernel: Option<&str>) -> Result<Output, Fail> {
+pub fn load_any(path: &Path, arch: Arch, r: &ResolveArgs) -> Result<Output, Fail> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if !is_json {
         return load(path);
     }
     let json = std::fs::read_to_string(path)
         .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
-    let o = options(path, arch, caps, kernel)?;
+    let o = options(path, arch, r)?;
     let im = oci::import_str(&json, &o);
     let errors: Vec<Finding> = im
         .findings
@@ -139,7 +151,7 @@ pub struct ExportArgs {
 }
 
 pub fn export(a: ExportArgs) -> Result<(), Fail> {
-    let out = load_any(&a.policy, native_or(a.arch), "default", None)?;
+    let out = load_any(&a.policy, native_or(a.arch), &ResolveArgs::docker_default())?;
     let policy = out.policy.as_ref().expect("no errors, so a policy");
     if a.arch.is_none() && matches!(a.format, ExportFormat::Docker) && policy.arches.len() > 1 {
         // One Docker profile for every architecture (archMap, includes.arches).
@@ -211,12 +223,9 @@ pub struct DiffArgs {
     /// Compare this architecture only (default: every one both policies target).
     #[arg(long, value_enum)]
     arch: Option<ArchArg>,
-    /// Capabilities for JSON profiles (as `scc import --caps`).
-    #[arg(long, default_value = "default")]
-    caps: String,
-    /// Kernel version for JSON profiles' `minKernel` (as `scc import --kernel`).
-    #[arg(long)]
-    kernel: Option<String>,
+    // How JSON profiles are resolved, as in `scc import`.
+    #[command(flatten)]
+    resolve: ResolveArgs,
 }
 
 pub fn diff(a: DiffArgs) -> Result<(), Fail> {
@@ -236,8 +245,8 @@ pub fn diff(a: DiffArgs) -> Result<(), Fail> {
     };
     let mut all = Vec::new();
     for arch in arches {
-        let l = load_any(&left, arch, &a.caps, a.kernel.as_deref())?;
-        let r = load_any(&right, arch, &a.caps, a.kernel.as_deref())?;
+        let l = load_any(&left, arch, &a.resolve)?;
+        let r = load_any(&right, arch, &a.resolve)?;
         let (Some(lp), Some(rp)) = (
             l.policy.as_ref().and_then(|p| p.arch(arch)),
             r.policy.as_ref().and_then(|p| p.arch(arch)),
