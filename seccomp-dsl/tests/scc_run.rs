@@ -2,23 +2,19 @@
 //! errno rule fails the call, a kill rule kills it), nothing runs when the filter cannot be
 //! installed, and `scc status` sees the filters.
 
+mod support;
+
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use support::temp_dir;
 
 fn scc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scc"))
         .args(args)
         .output()
         .expect("run scc")
-}
-
-/// A fresh directory for one test.
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scc-run-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn policy(dir: &Path, text: &str) -> String {
@@ -40,7 +36,7 @@ fn field(out: &Output, name: &str) -> String {
 
 #[test]
 fn errno_rule_fails_mkdir_and_the_rest_runs() {
-    let dir = tempdir("errno");
+    let dir = temp_dir("run-errno");
     let p = policy(&dir, "default allow;\nerrno(EPERM) mkdir, mkdirat;\n");
     let target = dir.join("new");
     let out = scc(&["run", &p, "--", "mkdir", target.to_str().unwrap()]);
@@ -60,7 +56,7 @@ fn errno_rule_fails_mkdir_and_the_rest_runs() {
 
 #[test]
 fn kill_rule_kills_the_command_with_sigsys() {
-    let dir = tempdir("kill");
+    let dir = temp_dir("run-kill");
     let p = policy(&dir, "default allow;\nkill mkdir, mkdirat;\n");
     let target = dir.join("new");
     let out = scc(&["run", &p, "--", "mkdir", "-p", target.to_str().unwrap()]);
@@ -70,7 +66,7 @@ fn kill_rule_kills_the_command_with_sigsys() {
 
 #[test]
 fn nothing_runs_when_the_filter_cannot_be_installed_or_exec_is_not_allowed() {
-    let dir = tempdir("refuse");
+    let dir = temp_dir("run-refuse");
     let marker = dir.join("ran");
     let script = format!("touch {}", marker.display());
     // The policy kills execve: scc refuses instead of exec'ing.
@@ -115,7 +111,7 @@ fn status_reports_the_filters_of_scc_and_of_a_sandboxed_child() {
     assert_eq!(mode == "disabled", base == 0, "{mode} with {base} filters");
 
     // `scc status` run under a policy sees one more filter, in filter mode.
-    let dir = tempdir("status");
+    let dir = temp_dir("run-status");
     let p = policy(&dir, "default allow;\n");
     let inner = scc(&["run", &p, env!("CARGO_BIN_EXE_scc"), "status"]);
     assert!(inner.status.success(), "{}", stderr(&inner));
