@@ -299,3 +299,15 @@ proptest! {
         }
     }
 }
+
+/// The differential tests against libseccomp (`test_libseccomp`, `test_libseccomp_oci`)
+/// are only built with the `libseccomp` feature, which needs `libseccomp-dev`: say so
+/// rather than pass in silence (and fail in CI, which always enables it).
+#[cfg(not(feature = "libseccomp"))]
+#[test]
+fn libseccomp_differential_tests_are_built() {
+    testkit::skip(
+        "the libseccomp differential tests need libseccomp-dev and \
+         `cargo test --workspace --features seccomp-tests/libseccomp`",
+    );
+}

@@ -79,11 +79,14 @@ fn import(json: &str, arch: Arch, caps: &str) -> ArchPolicy {
 
 #[test]
 fn import_and_export_agree_with_libseccomp_on_real_real_profiles() {
+    let Some(profiles) = real_profiles() else {
+        return;
+    };
     let mut checked = 0;
     let mut refusals = 0;
     let mut per_arch = std::collections::BTreeMap::new();
     let mut unknown = std::collections::BTreeSet::new();
-    for (path, arch) in real_profiles()
+    for (path, arch) in profiles
         .into_iter()
         .flat_map(|p| Arch::ALL.map(|a| (p.clone(), a)))
     {
@@ -165,7 +168,7 @@ fn import_and_export_agree_with_libseccomp_on_real_real_profiles() {
             "{arch}: {per_arch:?}"
         );
     }
-    assert!(refusals > 0, "the fixtures include a profile runc refuses");
+    assert!(refusals > 0, "the real profiles include one runc refuses");
 }
 
 #[test]

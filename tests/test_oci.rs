@@ -2,8 +2,8 @@
 //! with the profile in `linux.seccomp`, and the calls it denies fail with the profile's
 //! errno, the ones it allows work, and a kill action kills.
 //!
-//! Needs `runc` and `busybox-static` (`.ci/run` installs them). Without them the tests
-//! fail, unless `SCC_SKIP_OCI=1` says to skip them. As root the bundle is a normal one;
+//! Needs `runc` and `busybox-static` (`.ci/run` installs them); without them the tests
+//! skip, saying so (a failure under `SCC_REQUIRE_ALL=1`, as in CI). As root the bundle is a normal one;
 //! otherwise it is a rootless one (`runc spec --rootless`, state under a temp dir).
 
 use std::path::{Path, PathBuf};
@@ -13,30 +13,15 @@ use seccomp_dsl::oci::{self, ExportOptions, Format, ImportOptions};
 use seccomp_dsl::{Arch, compile_str};
 use serde_json::{Value, json};
 
+/// runc, if it and a static busybox (for the bundle) are installed; else the test skips.
 fn runc() -> Option<PathBuf> {
-    let found = ["/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() && std::env::var("SCC_SKIP_OCI").is_ok_and(|v| v == "1") {
-        eprintln!("runc not installed; skipped (SCC_SKIP_OCI=1)");
-        return None;
-    }
-    assert!(
-        found.is_some(),
-        "runc is not installed: `apt-get install runc busybox-static` (or set SCC_SKIP_OCI=1 to skip)"
-    );
-    found
+    let runc = testkit::command("runc")?;
+    testkit::command(BUSYBOX)?;
+    Some(runc)
 }
 
-fn busybox() -> PathBuf {
-    let p = PathBuf::from("/bin/busybox");
-    assert!(
-        p.exists(),
-        "busybox is not installed: `apt-get install busybox-static`"
-    );
-    p
-}
+/// `busybox-static`'s binary, copied into every bundle.
+const BUSYBOX: &str = "/bin/busybox";
 
 fn root() -> bool {
     // SAFETY: geteuid has no preconditions.
@@ -61,7 +46,7 @@ fn bundle(runc: &Path, name: &str, profile: Value, args: &[&str]) -> Bundle {
     let bin = dir.join("rootfs/bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::fs::create_dir_all(dir.join("rootfs/tmp")).unwrap();
-    std::fs::copy(busybox(), bin.join("busybox")).unwrap();
+    std::fs::copy(BUSYBOX, bin.join("busybox")).unwrap();
     for applet in ["sh", "mkdir", "echo", "touch", "ls", "unshare", "true"] {
         std::os::unix::fs::symlink("busybox", bin.join(applet)).unwrap();
     }
@@ -168,20 +153,21 @@ fn a_kill_action_kills_the_container_process() {
     assert_eq!(o.status.code(), Some(128 + libc::SIGSYS), "{t}");
 }
 
-/// Docker's profile (the rootless run gets a copy it can read, wherever the checkout is).
-fn docker_profile() -> PathBuf {
+/// Docker's profile (the rootless run gets a copy it can read, wherever the checkout is);
+/// `None` without `../shared` (the test skips).
+fn docker_profile() -> Option<PathBuf> {
     match std::env::var_os("SCC_OCI_DOCKER_JSON") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles/docker-default.json")
-        }
+        Some(p) => Some(PathBuf::from(p)),
+        None => testkit::shared("profiles/docker-default.json"),
     }
 }
 
 #[test]
 fn dockers_default_profile_imported_and_exported_runs_a_shell_and_denies_unshare() {
-    let Some(runc) = runc() else { return };
-    let json = std::fs::read_to_string(docker_profile()).unwrap();
+    let (Some(runc), Some(docker)) = (runc(), docker_profile()) else {
+        return;
+    };
+    let json = std::fs::read_to_string(docker).unwrap();
     let arch = Arch::native().unwrap();
     let text_sc = oci::import_str(&json, &ImportOptions::new(arch))
         .text
@@ -222,7 +208,9 @@ fn dockers_default_profile_imported_and_exported_runs_a_shell_and_denies_unshare
 fn the_same_profiles_work_under_rootless_runc() {
     // As root, run this test binary's other tests again as `nobody` (runc then uses a
     // rootless bundle); as another user they already ran rootless.
-    let Some(_) = runc() else { return };
+    let (Some(_), Some(docker_json)) = (runc(), docker_profile()) else {
+        return;
+    };
     if !root() || std::env::var_os("SCC_OCI_CHILD").is_some() {
         return;
     }
@@ -235,7 +223,7 @@ fn the_same_profiles_work_under_rootless_runc() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
     let docker = dir.join("docker-default.json");
-    std::fs::copy(docker_profile(), &docker).unwrap();
+    std::fs::copy(docker_json, &docker).unwrap();
     std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tmp = dir.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();

@@ -1,4 +1,4 @@
-//! Import and export of real profiles (Docker's default and `fixtures/profiles/`),
+//! Import and export of real profiles (Docker's default and the others in `../shared/profiles/`),
 //! checked against a reference evaluator of the JSON with runc + libseccomp semantics
 //! (`common/profile.rs`, written from the JSON, not through `seccomp_dsl::oci`):
 //!
@@ -14,8 +14,6 @@
 //! (`common/inputs.rs`), under Docker's default capabilities, all and none.
 
 mod common;
-
-use std::path::Path;
 
 use common::inputs::inputs;
 use common::profile::{RefProfile, real_profiles};
@@ -92,8 +90,11 @@ fn clean(p: &ArchPolicy, d: &SeccompData) -> SeccompData {
 
 #[test]
 fn import_then_export_of_real_profiles_decides_like_the_profile() {
+    let Some(profiles) = real_profiles() else {
+        return;
+    };
     let mut total = 0usize;
-    for path in real_profiles() {
+    for path in profiles {
         let json = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         for arch in Arch::ALL {
@@ -160,7 +161,9 @@ fn imported_docker_default_matches_the_shared_policy_on_x86_64() {
     // `../shared/profiles/docker-default.x86_64.sc` is Docker's profile resolved by hand;
     // the import must decide every clean call the same way, except for syscalls the
     // profile gained after that file was written (listed, and allowed by the import).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/profiles");
+    let Some(root) = testkit::shared("profiles") else {
+        return;
+    };
     let json = std::fs::read_to_string(root.join("docker-default.json")).unwrap();
     let imported = import(&json, Arch::X86_64, "default");
     let hand = seccomp_dsl::compile_file(&root.join("docker-default.x86_64.sc")).unwrap();

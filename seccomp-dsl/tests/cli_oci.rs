@@ -1,7 +1,7 @@
 //! `scc import`, `scc export` and `scc diff` from the command line: exit statuses,
 //! findings on standard error, and that a profile and its export do not differ.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn scc(args: &[&str]) -> Output {
@@ -11,20 +11,9 @@ fn scc(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn shared(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/profiles")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/profiles")
-        .join(name)
-        .display()
-        .to_string()
+/// A public profile from `../shared/profiles`, or `None` (the test skips) without it.
+fn shared(name: &str) -> Option<String> {
+    testkit::shared(&format!("profiles/{name}")).map(|p| p.display().to_string())
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -43,11 +32,16 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn import_export_diff_round_trip_on_dockers_profile() {
+    let (Some(docker), Some(podman)) =
+        (shared("docker-default.json"), shared("podman-default.json"))
+    else {
+        return;
+    };
     let sc = tmp("docker.sc");
     let json = tmp("docker.json");
     let o = scc(&[
         "import",
-        &shared("docker-default.json"),
+        &docker,
         "--arch",
         "x86_64",
         "-o",
@@ -70,19 +64,13 @@ fn import_export_diff_round_trip_on_dockers_profile() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The original profile and the export of its import mean the same.
-    let o = scc(&[
-        "diff",
-        &shared("docker-default.json"),
-        json.to_str().unwrap(),
-        "--arch",
-        "x86_64",
-    ]);
+    let o = scc(&["diff", &docker, json.to_str().unwrap(), "--arch", "x86_64"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).is_empty());
     // With every capability the profile lets more through than its default-caps export.
     let o = scc(&[
         "diff",
-        &shared("docker-default.json"),
+        &docker,
         "--subset-of",
         json.to_str().unwrap(),
         "--arch",
@@ -92,14 +80,7 @@ fn import_export_diff_round_trip_on_dockers_profile() {
     ]);
     assert_eq!(o.status.code(), Some(1), "all caps: {}", stdout(&o));
     assert!(stdout(&o).contains("+ allow mount"), "{}", stdout(&o));
-    let o = scc(&[
-        "diff",
-        "--subset-of",
-        &shared("docker-default.json"),
-        &fixture("podman-default.json"),
-        "--arch",
-        "x86_64",
-    ]);
+    let o = scc(&["diff", "--subset-of", &docker, &podman, "--arch", "x86_64"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -154,7 +135,7 @@ fn bad_input_is_a_finding_or_a_usage_error() {
     );
     let o = scc(&["import", "/nonexistent.json"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = scc(&["diff", &shared("docker-default.json")]);
+    let o = scc(&["diff", "/nonexistent.json"]);
     assert_eq!(o.status.code(), Some(2));
     let notify = tmp("notify.sc");
     std::fs::write(&notify, "arch x86_64; default notify; allow read;").unwrap();

@@ -171,10 +171,7 @@ fn real_policies() -> Vec<PathBuf> {
     let root = manifest().parent().unwrap();
     let mut files = sc_files(&root.join("examples/policies"));
     files.extend(sc_files(&root.join("examples/policies/lib")));
-    let docker = root.join("../shared/profiles/docker-default.x86_64.sc");
-    if docker.exists() {
-        files.push(docker);
-    }
+    files.extend(testkit::shared("profiles/docker-default.x86_64.sc"));
     files
 }
 

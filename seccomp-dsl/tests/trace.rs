@@ -149,6 +149,9 @@ with open('out.txt') as f:
 
 #[test]
 fn python_reads_and_writes_a_file() {
+    if testkit::command(PYTHON).is_none() {
+        return;
+    }
     let dir = tempdir("python");
     let traced = trace(&dir, "py.sc", &[], &[PYTHON, "-c", PY_FILE]);
     assert!(traced.status.success(), "{}", text(&traced.stderr));
@@ -196,6 +199,9 @@ fn python_reads_and_writes_a_file() {
 
 #[test]
 fn sh_pipeline_follows_every_process() {
+    if testkit::command(PYTHON).is_none() {
+        return;
+    }
     let dir = tempdir("sh");
     let script = "echo hello world | tr a-z A-Z | wc -c";
     let plain = run(&dir, "sh", &["-c", script]);
@@ -255,6 +261,9 @@ sys.exit(3)
 
 #[test]
 fn threads_and_children_are_followed_and_the_exit_status_passes_through() {
+    if testkit::command(PYTHON).is_none() {
+        return;
+    }
     let dir = tempdir("threads");
     let traced = trace(&dir, "thr.sc", &["--summary"], &[PYTHON, "-c", PY_THREADS]);
     assert_eq!(traced.status.code(), Some(3), "{}", text(&traced.stderr));
