@@ -8,6 +8,7 @@ use crate::check::merge_arch_diags;
 use crate::codegen::constant_action;
 use crate::diag::{Code, Diagnostic};
 use crate::policy::{Action, ArchPolicy, Expr, Policy, Rule, TestOp};
+use crate::source::SourceMap;
 
 /// Syscalls that do the same thing: blocking one in a denylist and not the others is a
 /// hole.
@@ -519,4 +520,17 @@ fn list(names: &[&str]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// Whether a `// scc: allow(S0204)` comment on the finding's line or the line above
+/// silences it, as `scc lint` and the macros honour it. Errors cannot be silenced.
+pub fn silenced_in_source(d: &Diagnostic, sources: &SourceMap) -> bool {
+    if d.is_error() {
+        return false;
+    }
+    let Some(span) = d.span() else { return false };
+    let file = sources.file(span.file);
+    let (line, _) = file.line_col(span.start as usize);
+    let marker = format!("scc: allow({})", d.code.id());
+    (line.saturating_sub(1).max(1)..=line).any(|l| file.line(l).contains(&marker))
 }

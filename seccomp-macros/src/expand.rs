@@ -13,7 +13,9 @@ use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream, TokenTree
 use quote::{quote, quote_spanned};
 use seccomp_dsl::ast::Item;
 use seccomp_dsl::diag::{Suggestion, did_you_mean};
-use seccomp_dsl::{Arch, Code, Diagnostic, FileId, Loaded, Loader, Output, Program, SourceMap};
+use seccomp_dsl::{
+    Arch, Code, Diagnostic, FileId, Loaded, Loader, Output, Program, Severity, SourceMap,
+};
 
 use crate::render::{Covered, Rendered, render};
 
@@ -23,18 +25,29 @@ const INLINE: &str = "<seccomp_policy!>";
 /// `seccomp_policy! { ... }` → an expression of type `::seccomp_rt::Filter`.
 pub fn policy_macro(input: TokenStream) -> TokenStream {
     let mut loader = ManifestLoader::new();
-    let (out, errors) = compile_inline(input, &mut loader);
-    filter_expr(&out, errors, &loader.read, Span::call_site())
+    let (out, reported) = compile_inline(input, &mut loader);
+    filter_expr(&out, reported, &loader.read, Span::call_site())
 }
 
-/// Compiles an inline policy; its errors point into `tokens`.
-fn compile_inline(tokens: TokenStream, loader: &mut ManifestLoader) -> (Output, Vec<TokenStream>) {
+/// What a policy's diagnostics become in the expansion.
+struct Reported {
+    /// `compile_error!`s; with any, the filter is a placeholder.
+    errors: Vec<TokenStream>,
+    /// Warnings (see [`warning`]), emitted with a filter that compiled.
+    warnings: Vec<TokenStream>,
+}
+
+/// Compiles an inline policy; its diagnostics point into `tokens`.
+fn compile_inline(tokens: TokenStream, loader: &mut ManifestLoader) -> (Output, Reported) {
     let rendered = render(tokens);
     let mut sources = SourceMap::new();
     let root = sources.add(INLINE, rendered.text.clone());
     let out = seccomp_dsl::compile_sources(sources, root, loader);
-    let errors = errors_inline(&out, &rendered, loader);
-    (out, errors)
+    let reported = Reported {
+        errors: errors_inline(&out, &rendered, loader),
+        warnings: warnings_inline(&out, &rendered, loader),
+    };
+    (out, reported)
 }
 
 /// `#[sandboxed(...)] fn f() { body }` → `fn f() { install; body }`.
@@ -59,7 +72,7 @@ pub fn sandboxed(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(e) => return with_item(e, item),
     };
     let mut loader = ManifestLoader::new();
-    let (out, errors, label) = match &args.policy {
+    let (out, reported, label) = match &args.policy {
         PolicySource::File(path, span) => {
             let (text, abs) = match loader.read_file(path) {
                 Ok(t) => t,
@@ -74,15 +87,18 @@ pub fn sandboxed(attr: TokenStream, item: TokenStream) -> TokenStream {
             let mut sources = SourceMap::new();
             let root = sources.add(path.clone(), text);
             let out = seccomp_dsl::compile_sources(sources, root, &mut loader);
-            let errors = errors_file(&out, *span);
-            (out, errors, path.clone())
+            let reported = Reported {
+                errors: errors_file(&out, *span),
+                warnings: warnings_file(&out, *span),
+            };
+            (out, reported, path.clone())
         }
         PolicySource::Inline(tokens) => {
-            let (out, errors) = compile_inline(tokens.clone(), &mut loader);
-            (out, errors, "the inline policy".to_string())
+            let (out, reported) = compile_inline(tokens.clone(), &mut loader);
+            (out, reported, "the inline policy".to_string())
         }
     };
-    let filter = filter_expr(&out, errors, &loader.read, args.span);
+    let filter = filter_expr(&out, reported, &loader.read, args.span);
     let on_error = match args.on_error {
         OnError::Abort => quote!(::seccomp_rt::__private::OnError::Abort),
         OnError::Panic => quote!(::seccomp_rt::__private::OnError::Panic),
@@ -389,33 +405,90 @@ fn message(d: &Diagnostic, rendered: &Rendered) -> String {
     m
 }
 
-/// Errors of an inline policy, each on the tokens it points to; an error in an included
-/// file is shown as `file:line:col` with its line, on the `include` that read the file.
-fn errors_inline(out: &Output, rendered: &Rendered, loader: &ManifestLoader) -> Vec<TokenStream> {
+/// Where a diagnostic of an inline policy is shown, and its message: on the tokens it
+/// points to; a diagnostic in an included file is shown as `file:line:col` with its
+/// line, on the `include` that read the file.
+fn place_inline(
+    out: &Output,
+    rendered: &Rendered,
+    loader: &ManifestLoader,
+    d: &Diagnostic,
+) -> (String, Covered) {
     let call_site = Covered {
         first: Span::call_site(),
         last: Span::call_site(),
     };
+    match d.span() {
+        Some(s) if s.file == FileId::ROOT => {
+            let at = rendered.span_of(s.range()).unwrap_or(call_site);
+            (message(d, rendered), at)
+        }
+        Some(s) => {
+            let name = &out.sources.file(s.file).name;
+            let at = loader
+                .root_include(name)
+                .and_then(|path| include_span(out, path))
+                .and_then(|span| rendered.span_of(span.range()))
+                .unwrap_or(call_site);
+            (file_message(out, d), at)
+        }
+        None => (message(d, rendered), call_site),
+    }
+}
+
+/// Errors of an inline policy, each where [`place_inline`] puts it.
+fn errors_inline(out: &Output, rendered: &Rendered, loader: &ManifestLoader) -> Vec<TokenStream> {
     out.diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| match d.span() {
-            Some(s) if s.file == FileId::ROOT => {
-                let at = rendered.span_of(s.range()).unwrap_or(call_site);
-                compile_error(&message(d, rendered), at)
-            }
-            Some(s) => {
-                let name = &out.sources.file(s.file).name;
-                let at = loader
-                    .root_include(name)
-                    .and_then(|path| include_span(out, path))
-                    .and_then(|span| rendered.span_of(span.range()))
-                    .unwrap_or(call_site);
-                compile_error(&file_message(out, d), at)
-            }
-            None => compile_error(&message(d, rendered), call_site),
+        .map(|d| {
+            let (msg, at) = place_inline(out, rendered, loader, d);
+            compile_error(&msg, at)
         })
         .collect()
+}
+
+/// Warnings of an inline policy, each where [`place_inline`] puts it.
+fn warnings_inline(out: &Output, rendered: &Rendered, loader: &ManifestLoader) -> Vec<TokenStream> {
+    warnings_of(out)
+        .iter()
+        .map(|d| {
+            let (msg, at) = place_inline(out, rendered, loader, d);
+            warning(&msg, at.first)
+        })
+        .collect()
+}
+
+/// The warnings `scc lint` would print for a policy without errors: the checker's and
+/// the lints', minus those silenced by a `// scc: allow(CODE)` comment (in a file;
+/// an inline policy has no comments left by the time the macro sees it). Notes, which
+/// `scc lint` prints as information, are not turned into compiler warnings.
+fn warnings_of(out: &Output) -> Vec<Diagnostic> {
+    let lints = match &out.policy {
+        Some(policy) if !out.has_errors() => seccomp_dsl::lint::lint(policy),
+        _ => Vec::new(),
+    };
+    out.diagnostics
+        .iter()
+        .cloned()
+        .chain(lints)
+        .filter(|d| d.severity == Severity::Warning)
+        .filter(|d| !seccomp_dsl::lint::silenced_in_source(d, &out.sources))
+        .collect()
+}
+
+/// A compiler warning at `at`. Stable Rust has no API for a proc macro to warn, so the
+/// warning is the use of a `#[deprecated]` constant whose note is the message: rustc
+/// prints `warning: use of deprecated constant `…::policy_warning`: MESSAGE` at the
+/// token. `#[allow(deprecated)]` on the item silences them all.
+fn warning(msg: &str, at: Span) -> TokenStream {
+    let name = proc_macro2::Ident::new("policy_warning", at);
+    quote!({
+        #[deprecated(note = #msg)]
+        #[allow(non_upper_case_globals)]
+        const #name: () = ();
+        let _ = #name;
+    })
 }
 
 /// Where the root policy writes `include "path"`: the string's span.
@@ -440,6 +513,14 @@ fn errors_file(out: &Output, span: Span) -> Vec<TokenStream> {
         .iter()
         .filter(|d| d.is_error())
         .map(|d| compile_error(&file_message(out, d), at))
+        .collect()
+}
+
+/// Warnings of a policy file, all on the attribute's string, shown like its errors.
+fn warnings_file(out: &Output, span: Span) -> Vec<TokenStream> {
+    warnings_of(out)
+        .iter()
+        .map(|d| warning(&file_message(out, d), span))
         .collect()
 }
 
@@ -475,12 +556,8 @@ fn file_message(out: &Output, d: &Diagnostic) -> String {
 
 /// The filter expression: one `const` per architecture under `#[cfg(target_arch)]`,
 /// or, after errors, the errors and a placeholder of the right type.
-fn filter_expr(
-    out: &Output,
-    errors: Vec<TokenStream>,
-    read: &[PathBuf],
-    span: Span,
-) -> TokenStream {
+fn filter_expr(out: &Output, reported: Reported, read: &[PathBuf], span: Span) -> TokenStream {
+    let Reported { errors, warnings } = reported;
     let tracked = read.iter().map(|p| {
         let p = p.to_string_lossy();
         quote!(
@@ -518,6 +595,7 @@ fn filter_expr(
     };
     quote_spanned!(span=> {
         #(#tracked)*
+        #(#warnings)*
         #(#arms)*
         #[cfg(not(any(#(target_arch = #supported),*)))]
         ::core::compile_error!(#msg);

@@ -11,7 +11,7 @@
 //!
 //! static FILTER: Filter = seccomp_policy! {
 //!     default kill;
-//!     allow write(fd == 1 || fd == 2), exit_group, rt_sigreturn, sigaltstack, munmap;
+//!     allow write(fd == 1 || fd == 2), exit_group, rt_sigreturn, restart_syscall, sigaltstack, munmap;
 //! };
 //!
 //! fn main() {

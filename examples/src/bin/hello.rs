@@ -14,7 +14,7 @@ static FILTER: Filter = seccomp_policy! {
     // Everything not allowed below kills the process.
     default kill;
     // Printing to stdout, and what the Rust runtime needs to exit.
-    allow write(fd == 1), fstat, exit_group, rt_sigreturn, sigaltstack, munmap;
+    allow write(fd == 1), fstat, exit_group, rt_sigreturn, restart_syscall, sigaltstack, munmap;
 };
 
 fn main() {

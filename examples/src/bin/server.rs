@@ -31,7 +31,7 @@ static FILTER: Filter = seccomp_policy! {
     allow futex, sched_yield, brk, munmap, mremap, madvise;
     allow mmap(prot & PROT_EXEC == 0), mprotect(prot & PROT_EXEC == 0);
     // Leaving: thread and process exit, signal return.
-    allow exit, exit_group, rt_sigreturn, sigaltstack, rt_sigprocmask;
+    allow exit, exit_group, rt_sigreturn, restart_syscall, sigaltstack, rt_sigprocmask;
 };
 
 const WORKERS: usize = 4;

@@ -118,21 +118,10 @@ fn findings(out: &Output, arches: &[ArchArg], allowed: &[Code]) -> Vec<Diagnosti
             diags.extend(seccomp_dsl::lint::lint(&policy));
         }
     }
-    diags.retain(|d| !allowed.contains(&d.code) && !silenced_in_source(d, &out.sources));
+    diags.retain(|d| {
+        !allowed.contains(&d.code) && !seccomp_dsl::lint::silenced_in_source(d, &out.sources)
+    });
     diags
-}
-
-/// `// scc: allow(S0204)` on the finding's line or the line above silences it (errors
-/// cannot be silenced).
-fn silenced_in_source(d: &Diagnostic, sources: &SourceMap) -> bool {
-    if d.is_error() {
-        return false;
-    }
-    let Some(span) = d.span() else { return false };
-    let file = sources.file(span.file);
-    let (line, _) = file.line_col(span.start as usize);
-    let marker = format!("scc: allow({})", d.code.id());
-    (line.saturating_sub(1).max(1)..=line).any(|l| file.line(l).contains(&marker))
 }
 
 fn json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
