@@ -30,8 +30,8 @@
 // buy nothing and cost every caller an indirection.
 #![allow(clippy::result_large_err)]
 
+pub mod annotate;
 pub mod ast;
-pub mod bpf;
 pub mod call;
 pub mod check;
 pub mod codegen;
@@ -57,6 +57,8 @@ pub use codegen::{Program, compile};
 pub use diag::{Code, Diagnostic, Severity};
 pub use eval::{SeccompData, Verdict, evaluate};
 pub use policy::{Action, ArchPolicy, Policy};
+/// The BPF layer: instructions, codec, verifier, interpreter, disassembler.
+pub use seccomp_bpf as bpf;
 pub use source::{FileId, SourceMap, Span};
 pub use tables::Arch;
 

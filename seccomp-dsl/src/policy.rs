@@ -31,19 +31,8 @@ pub enum Action {
     Notify,
 }
 
-/// `SECCOMP_RET_*` values (include/uapi/linux/seccomp.h).
-pub mod ret {
-    pub const KILL_PROCESS: u32 = 0x8000_0000;
-    pub const KILL_THREAD: u32 = 0x0000_0000;
-    pub const TRAP: u32 = 0x0003_0000;
-    pub const ERRNO: u32 = 0x0005_0000;
-    pub const USER_NOTIF: u32 = 0x7fc0_0000;
-    pub const TRACE: u32 = 0x7ff0_0000;
-    pub const LOG: u32 = 0x7ffc_0000;
-    pub const ALLOW: u32 = 0x7fff_0000;
-    pub const ACTION_FULL: u32 = 0xffff_0000;
-    pub const DATA: u32 = 0x0000_ffff;
-}
+/// `SECCOMP_RET_*` values (include/uapi/linux/seccomp.h), from the BPF layer.
+pub use crate::bpf::ret;
 
 impl Action {
     /// The 32-bit value a `ret` instruction returns for this action.

@@ -565,12 +565,7 @@ fn filter_expr(out: &Output, reported: Reported, read: &[PathBuf], span: Span) -
         )
     });
     let placeholder = quote!(::seccomp_rt::Filter::from_static(&[
-        ::seccomp_rt::__private::sock_filter {
-            code: 0x06,
-            jt: 0,
-            jf: 0,
-            k: 0x8000_0000
-        }
+        ::seccomp_rt::__private::SockFilter::ret(0x8000_0000)
     ]));
     if !errors.is_empty() || out.has_errors() {
         return quote_spanned!(span=> {
@@ -612,19 +607,13 @@ fn filter_expr(out: &Output, reported: Reported, read: &[PathBuf], span: Span) -
 fn program_const(p: &Program) -> TokenStream {
     let arch = p.arch.name();
     let n = p.insns.len();
-    let mut bytes = Vec::with_capacity(n * 8);
-    for i in &p.insns {
-        bytes.extend_from_slice(&i.code.to_le_bytes());
-        bytes.push(i.jt);
-        bytes.push(i.jf);
-        bytes.extend_from_slice(&i.k.to_le_bytes());
-    }
+    let bytes = seccomp_dsl::bpf::encode(&p.insns, seccomp_dsl::bpf::Endian::Little);
     let bytes = proc_macro2::Literal::byte_string(&bytes);
     quote! {
         #[cfg(target_arch = #arch)]
         const __SECCOMP_FILTER: ::seccomp_rt::Filter = {
-            const INSNS: [::seccomp_rt::__private::sock_filter; #n] =
-                ::seccomp_rt::__private::decode(#bytes);
+            const INSNS: [::seccomp_rt::__private::SockFilter; #n] =
+                ::seccomp_rt::__private::decode_array(#bytes, ::seccomp_rt::__private::Endian::Little);
             ::seccomp_rt::Filter::from_static(&INSNS)
         };
     }

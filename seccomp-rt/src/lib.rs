@@ -31,8 +31,16 @@ use std::os::fd::{FromRawFd, OwnedFd};
 #[cfg(feature = "macros")]
 pub use seccomp_macros::{sandboxed, seccomp_policy};
 
-/// One BPF instruction (the kernel's `struct sock_filter`).
-pub type SockFilter = libc::sock_filter;
+/// One BPF instruction (the kernel's `struct sock_filter`), from the BPF layer.
+pub use seccomp_bpf::SockFilter;
+/// Why a filter is not valid: the instruction at fault, if one is, and the reason.
+pub use seccomp_bpf::verify::Invalid as InvalidFilter;
+
+// The kernel reads our instructions as `struct sock_filter`: the layouts must agree.
+const _: () = {
+    assert!(std::mem::size_of::<SockFilter>() == std::mem::size_of::<libc::sock_filter>());
+    assert!(std::mem::align_of::<SockFilter>() == std::mem::align_of::<libc::sock_filter>());
+};
 
 /// The kernel's limit on a filter's length.
 pub const MAX_INSNS: usize = 4096;
@@ -40,7 +48,7 @@ pub const MAX_INSNS: usize = 4096;
 /// What the generated code needs; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use libc::sock_filter;
+    pub use seccomp_bpf::{Endian, SockFilter, decode_array};
 
     /// Runs a `#[sandboxed]` function's installation: never returns on failure when
     /// `abort` is set, so the body cannot run unsandboxed.
@@ -57,31 +65,6 @@ pub mod __private {
                 OnError::Ignore => {}
             }
         }
-    }
-
-    /// Decodes `N` 8-byte little-endian `struct sock_filter` records: the macros emit a
-    /// program as one byte string (`scc compile --format raw`'s layout), which costs the
-    /// compiler far less than a struct literal per instruction.
-    pub const fn decode<const N: usize>(bytes: &[u8]) -> [sock_filter; N] {
-        assert!(bytes.len() == N * 8, "a program is 8 bytes per instruction");
-        let mut out = [sock_filter {
-            code: 0,
-            jt: 0,
-            jf: 0,
-            k: 0,
-        }; N];
-        let mut i = 0;
-        while i < N {
-            let b = i * 8;
-            out[i] = sock_filter {
-                code: u16::from_le_bytes([bytes[b], bytes[b + 1]]),
-                jt: bytes[b + 2],
-                jf: bytes[b + 3],
-                k: u32::from_le_bytes([bytes[b + 4], bytes[b + 5], bytes[b + 6], bytes[b + 7]]),
-            };
-            i += 1;
-        }
-        out
     }
 
     /// What `#[sandboxed]` does when installing fails.
@@ -106,99 +89,11 @@ enum Insns {
     Owned(Vec<SockFilter>),
 }
 
-/// Why a filter is not valid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidFilter {
-    /// The instruction at fault, if one is.
-    pub index: Option<usize>,
-    pub reason: &'static str,
-}
-
-impl fmt::Display for InvalidFilter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.index {
-            Some(i) => write!(
-                f,
-                "invalid seccomp filter: instruction {i}: {}",
-                self.reason
-            ),
-            None => write!(f, "invalid seccomp filter: {}", self.reason),
-        }
-    }
-}
-
-impl std::error::Error for InvalidFilter {}
-
-/// Structural checks, usable in `const` context (the macro's filters are checked when
-/// the program is compiled).
-const fn validate(insns: &[SockFilter]) -> Result<(), InvalidFilter> {
-    const fn bad(index: usize, reason: &'static str) -> Result<(), InvalidFilter> {
-        Err(InvalidFilter {
-            index: Some(index),
-            reason,
-        })
-    }
-    let n = insns.len();
-    if n == 0 || n > MAX_INSNS {
-        return Err(InvalidFilter {
-            index: None,
-            reason: "a filter has 1 to 4096 instructions",
-        });
-    }
-    let mut i = 0;
-    while i < n {
-        let ins = &insns[i];
-        let class = ins.code & 0x07;
-        match class {
-            // ld, ldx: only 32-bit absolute loads inside seccomp_data, immediates, len, M[].
-            0x00 | 0x01 => {
-                let mode = ins.code & 0xe0;
-                let size = ins.code & 0x18;
-                if size != 0 {
-                    return bad(i, "only 32-bit loads are allowed");
-                }
-                if mode == 0x20 && (class != 0x00 || ins.k >= 64 || ins.k % 4 != 0) {
-                    return bad(i, "load outside seccomp_data or unaligned");
-                }
-                if mode == 0x60 && ins.k >= 16 {
-                    return bad(i, "scratch memory index over 15");
-                }
-                if !matches!(mode, 0x00 | 0x20 | 0x60 | 0x80) {
-                    return bad(i, "load mode not allowed in seccomp");
-                }
-            }
-            0x02 | 0x03 => {
-                if ins.k >= 16 {
-                    return bad(i, "scratch memory index over 15");
-                }
-            }
-            0x04 => {}
-            0x05 => {
-                let rest = n - i - 1;
-                if ins.code & 0xf0 == 0x00 {
-                    if ins.k as usize >= rest {
-                        return bad(i, "jump past the end");
-                    }
-                } else if ins.jt as usize >= rest || ins.jf as usize >= rest {
-                    return bad(i, "jump past the end");
-                }
-            }
-            0x06 | 0x07 => {}
-            _ => return bad(i, "unknown instruction class"),
-        }
-        i += 1;
-    }
-    if insns[n - 1].code & 0x07 != 0x06 {
-        return bad(n - 1, "the last instruction must be a return");
-    }
-    Ok(())
-}
-
 impl Filter {
     /// A filter over instructions known at compile time. Invalid instructions are a
     /// compile-time error when used in a `const` or `static`.
     pub const fn from_static(insns: &'static [SockFilter]) -> Filter {
-        if validate(insns).is_err() {
+        if seccomp_bpf::verify::verify(insns).is_err() {
             panic!("invalid seccomp filter");
         }
         Filter {
@@ -209,22 +104,12 @@ impl Filter {
     /// A filter from raw 8-byte `struct sock_filter` records (as `scc compile --format
     /// raw` and libseccomp's `seccomp_export_bpf` write them), validated.
     pub fn from_bytes(bytes: &[u8]) -> Result<Filter, InvalidFilter> {
-        if bytes.len() % 8 != 0 {
-            return Err(InvalidFilter {
-                index: None,
-                reason: "the length is not a multiple of 8 bytes",
-            });
-        }
-        let insns: Vec<SockFilter> = bytes
-            .chunks_exact(8)
-            .map(|c| SockFilter {
-                code: u16::from_le_bytes([c[0], c[1]]),
-                jt: c[2],
-                jf: c[3],
-                k: u32::from_le_bytes([c[4], c[5], c[6], c[7]]),
-            })
-            .collect();
-        validate(&insns)?;
+        let insns =
+            seccomp_bpf::decode(bytes, seccomp_bpf::Endian::NATIVE).ok_or(InvalidFilter {
+                pc: None,
+                reason: seccomp_bpf::verify::Reason::PartialRecord(bytes.len()),
+            })?;
+        seccomp_bpf::verify::verify(&insns)?;
         Ok(Filter {
             insns: Insns::Owned(insns),
         })
@@ -315,7 +200,9 @@ impl Install<'_> {
         let insns = self.filter.instructions();
         let prog = libc::sock_fprog {
             len: insns.len() as libc::c_ushort,
-            filter: insns.as_ptr().cast_mut(),
+            // SAFETY (of the cast): `SockFilter` is `repr(C)` with the fields of the
+            // kernel's `struct sock_filter` in the same order (sizes checked above).
+            filter: insns.as_ptr().cast::<libc::sock_filter>().cast_mut(),
         };
         // SAFETY: `prog` points to `insns.len()` valid instructions that outlive the call;
         // the kernel copies the program and does not keep the pointer.
@@ -533,12 +420,12 @@ mod tests {
         assert_eq!(ok.instructions()[0].k, 0x7fff_0000);
         // jeq #0, 1, 0 then ret: jt jumps past the end.
         let jump = [0x15u8, 0, 1, 0, 0, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f];
-        assert_eq!(Filter::from_bytes(&jump).unwrap_err().index, Some(0));
-        assert!(validate(&[RET_ALLOW; MAX_INSNS]).is_ok());
-        assert!(validate(&[RET_ALLOW; MAX_INSNS + 1]).is_err());
+        assert_eq!(Filter::from_bytes(&jump).unwrap_err().pc, Some(0));
+        assert!(seccomp_bpf::verify::verify(&[RET_ALLOW; MAX_INSNS]).is_ok());
+        assert!(seccomp_bpf::verify::verify(&[RET_ALLOW; MAX_INSNS + 1]).is_err());
         // ld byte
         assert!(
-            validate(&[
+            seccomp_bpf::verify::verify(&[
                 SockFilter {
                     code: 0x30,
                     jt: 0,
@@ -564,7 +451,7 @@ mod tests {
                                \x15\0\0\x01\x3e\0\0\xc0\
                                \x06\0\0\0\0\0\xff\x7f\
                                \x06\0\0\0\0\0\0\x80";
-        const INSNS: [SockFilter; 4] = __private::decode(BYTES);
+        const INSNS: [SockFilter; 4] = __private::decode_array(BYTES, __private::Endian::Little);
         static F: Filter = Filter::from_static(&INSNS);
         let tuples = |f: &Filter| -> Vec<(u16, u8, u8, u32)> {
             f.instructions()

@@ -115,6 +115,15 @@ impl Arch {
         }
     }
 
+    /// The C compiler's predefined macro for the architecture (`__x86_64__`), which
+    /// `scc compile --format c` uses to select a program.
+    pub const fn c_macro(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "__x86_64__",
+            Arch::Aarch64 => "__aarch64__",
+        }
+    }
+
     /// Parses a policy/CLI name. Accepts the common synonyms (`amd64`, `arm64`).
     pub fn from_name(name: &str) -> Option<Arch> {
         match name {

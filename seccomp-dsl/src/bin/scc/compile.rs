@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use seccomp_dsl::Arch;
-use seccomp_dsl::bpf::{self, disasm::ForArch, format};
+use seccomp_dsl::annotate;
+use seccomp_dsl::bpf::{self, format};
 
 use crate::{ArchArg, Fail, load, select};
 
@@ -59,6 +60,7 @@ pub fn run(a: Args) -> Result<(), Fail> {
         .map(|p| format::Named {
             name: p.arch.name(),
             target_arch: p.arch.name(),
+            c_macro: p.arch.c_macro(),
             insns: &p.insns,
         })
         .collect();
@@ -109,7 +111,7 @@ pub fn disasm(a: DisasmArgs) -> Result<(), Fail> {
             .map(Into::into)
             .or_else(Arch::native)
             .unwrap_or(Arch::X86_64);
-        write!(stdout, "{}", bpf::disasm::disasm(&insns, &ForArch(arch)))?;
+        write!(stdout, "{}", annotate::disasm(&insns, arch))?;
         return Ok(());
     }
     let out = load(&a.input)?;
@@ -121,11 +123,7 @@ pub fn disasm(a: DisasmArgs) -> Result<(), Fail> {
             p.arch,
             p.len()
         )?;
-        write!(
-            stdout,
-            "{}",
-            bpf::disasm::disasm(&p.insns, &ForArch(p.arch))
-        )?;
+        write!(stdout, "{}", annotate::disasm(&p.insns, p.arch))?;
     }
     Ok(())
 }

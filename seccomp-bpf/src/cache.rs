@@ -7,7 +7,6 @@
 //! a faithful port of `seccomp_is_const_allow` (kernel/seccomp.c).
 
 use super::*;
-use crate::policy::ret;
 
 /// Whether the kernel would cache `nr` as always allowed for this program.
 pub fn is_const_allow(prog: &[SockFilter], arch: u32, nr: u32) -> bool {

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use super::*;
-use crate::policy::Action;
 
 /// Supplies the comments of a listing. The default methods know `seccomp_data`'s layout
 /// and the return values; an architecture-aware annotator adds syscall names.
@@ -34,9 +33,10 @@ pub trait Annotate {
         None
     }
 
-    /// What a returned value means.
+    /// What a returned value means (numbers as numbers: `errno(13)`; an annotator that
+    /// knows errno names says `errno(EACCES)`).
     fn ret(&self, k: u32) -> Option<String> {
-        Some(Action::from_ret(k).to_string())
+        Some(ret::describe(k))
     }
 }
 
@@ -176,7 +176,7 @@ fn accumulator_sources(prog: &[SockFilter]) -> Vec<Option<u32>> {
             BPF_MISC if ins.code & 0xf8 == BPF_TXA => None,
             _ => inp,
         };
-        let mut flow = |t: usize| {
+        for t in ins.successors(pc) {
             if let Some(slot) = state.get_mut(t) {
                 *slot = Some(match *slot {
                     None => out,
@@ -184,40 +184,7 @@ fn accumulator_sources(prog: &[SockFilter]) -> Vec<Option<u32>> {
                     Some(_) => None,
                 });
             }
-        };
-        match class(ins.code) {
-            BPF_JMP if op(ins.code) == BPF_JA => flow(pc + 1 + ins.k as usize),
-            BPF_JMP => {
-                flow(pc + 1 + usize::from(ins.jt));
-                flow(pc + 1 + usize::from(ins.jf));
-            }
-            BPF_RET => {}
-            _ => flow(pc + 1),
         }
     }
     state.into_iter().map(|s| s.flatten()).collect()
-}
-
-/// Annotations that name syscalls and architectures.
-pub struct ForArch(pub crate::tables::Arch);
-
-impl Annotate for ForArch {
-    fn compare(&self, offset: u32, k: u32) -> Option<String> {
-        match offset {
-            offset::NR => {
-                if self.0.x32_bit().is_some_and(|b| k >= b) {
-                    return Some("x32 numbers and above".into());
-                }
-                Some(match self.0.syscall_by_nr(k) {
-                    Some(s) => s.name.to_string(),
-                    None => format!("{k} (no syscall)"),
-                })
-            }
-            offset::ARCH => crate::tables::Arch::ALL
-                .iter()
-                .find(|a| a.audit_arch() == k)
-                .map(|a| format!("AUDIT_ARCH for {a}")),
-            _ => None,
-        }
-    }
 }
