@@ -451,7 +451,7 @@ impl Listener {
     /// memory arguments (a path, a `sockaddr`, an `open_how`) again when it runs the call,
     /// after your check: another thread of the target, or a process sharing the memory,
     /// rewrites them in between (time of check to time of use), and the call acts on
-    /// what you did not check. `tests/test_notify.rs` shows a target winning that race
+    /// what you did not check. `tests/test_notify_paths.rs` shows a target winning that race
     /// in a handful of tries. Continue only calls whose every argument is a register you
     /// checked (then nothing can change), or where the decision does not matter for
     /// security (tracing, as `scc trace` does); to decide on memory, do the work in the

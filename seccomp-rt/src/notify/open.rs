@@ -3,7 +3,7 @@
 //! A filter cannot see a path, only its address. The tempting supervisor reads the path
 //! from the target's memory, checks it, and lets the call [continue](Listener::continue_):
 //! but the kernel reads the path *again* when the call runs, and another thread of the
-//! target has rewritten it in between (`tests/test_notify.rs` shows it happening within
+//! target has rewritten it in between (`tests/test_notify_paths.rs` shows it happening within
 //! a few tries). The safe pattern:
 //!
 //! 1. notify `open`, `openat`, `openat2` and `creat` (and refuse `io_uring_setup`,
