@@ -116,7 +116,7 @@ fn unmap(control: &mut UnixStream) -> i32 {
     };
     assert_ne!(page, libc::MAP_FAILED);
     // SAFETY: the page is ours and 4096 bytes long.
-    unsafe { page.cast::<u8>().copy_from(b"hello\0".as_ptr(), 6) };
+    unsafe { page.cast::<u8>().copy_from(c"hello".as_ptr().cast(), 6) };
     let addr = page as u64;
     let caller = std::thread::spawn(move || raw(libc::SYS_getppid, addr, 0, 0));
     let mut go = [0u8];

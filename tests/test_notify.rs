@@ -276,8 +276,8 @@ fn memory_reads_of_strings_and_unmapped_buffers() {
         // SAFETY: writing inside the first page, unmapping the second.
         unsafe {
             libc::munmap(p.add(4096).cast(), 4096);
-            p.copy_from(b"hello\0".as_ptr(), 6);
-            p.add(4092).copy_from(b"xyz\0".as_ptr(), 4);
+            p.copy_from(c"hello".as_ptr().cast(), 6);
+            p.add(4092).copy_from(c"xyz".as_ptr().cast(), 4);
         }
         let base = p as u64;
         getppid_with(base, 0);

@@ -25,8 +25,9 @@ fn main() {
                 .map(|t| {
                     std::thread::spawn(move || {
                         (0..3u64)
-                            .map(|i| getppid_with(t * 10 + i) == 1000 + (t * 10 + i) as i64)
-                            .all(|ok| ok)
+                            .filter(|i| getppid_with(t * 10 + i) == 1000 + (t * 10 + i) as i64)
+                            .count()
+                            == 3
                     })
                 })
                 .collect();

@@ -7,6 +7,8 @@ const STACK_WORDS: usize = 32;
 /// A zeroed, 8-byte aligned buffer of at least `len` bytes: on the stack for the sizes
 /// kernels use, so receiving and answering allocate nothing; on the heap if a future
 /// kernel's structure outgrows it.
+// The large variant is the point: a buffer on the stack, not a boxed one.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum KBuf {
     Stack([u64; STACK_WORDS]),
     Heap(Vec<u64>),

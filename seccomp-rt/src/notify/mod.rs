@@ -231,9 +231,11 @@ pub struct Listener {
     fd: OwnedFd,
     sizes: Sizes,
     nonblocking: AtomicBool,
-    /// Non-blocking receives hold it from `poll` to `RECV`, so two threads of this process
-    /// cannot both see one waiting call and the loser block.
+    /// Held from the check that a call waits to its `RECV`, so two threads of this
+    /// process cannot both see one waiting call and the loser block in `RECV`.
     recv_lock: Mutex<()>,
+    /// Calls received so far (under `recv_lock`).
+    received: AtomicU64,
 }
 
 impl Listener {
@@ -265,6 +267,7 @@ impl Listener {
             sizes,
             nonblocking: AtomicBool::new(false),
             recv_lock: Mutex::new(()),
+            received: AtomicU64::new(0),
         }
     }
 
@@ -326,34 +329,54 @@ impl Listener {
     /// [`Error::NoTargets`] when every task that used the filter has exited (the loop's
     /// natural end); [`Error::WouldBlock`] in non-blocking mode when nothing waits;
     /// `Error::Os` with `EINTR` when a signal interrupted the wait.
+    ///
+    /// It waits in `poll`, not in the kernel's `RECV`: before Linux 6.6 a waiting `RECV`
+    /// is not woken when the last target exits, so a supervisor would never learn it is
+    /// done; and only one of several threads woken for a call gets it, the others must
+    /// not then block in `RECV`.
     pub fn recv(&self) -> Result<Notification, Error> {
         if self.nonblocking.load(Ordering::Relaxed) {
-            let _one = self
-                .recv_lock
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            loop {
-                match self.poll_now()? {
+            return self.try_recv(None);
+        }
+        loop {
+            let seen = self.received.load(Ordering::Acquire);
+            match self.poll(-1)? {
+                Ready::Hangup => return Err(Error::NoTargets),
+                Ready::Empty => continue,
+                Ready::Call => {}
+            }
+            match self.try_recv(Some(seen)) {
+                Err(Error::WouldBlock) => continue,
+                r => return r,
+            }
+        }
+    }
+
+    /// Receives a call if one is waiting, never blocking in `RECV` (see
+    /// [`set_nonblocking`](Self::set_nonblocking)). `seen` is the count of receives
+    /// before a `poll` that saw a call: if no thread received one since, that call is
+    /// still there, and polling again is skipped.
+    fn try_recv(&self, mut seen: Option<u64>) -> Result<Notification, Error> {
+        let _one = self
+            .recv_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if seen != Some(self.received.load(Ordering::Acquire)) {
+                match self.poll(0)? {
                     Ready::Call => {}
                     Ready::Hangup => return Err(Error::NoTargets),
                     Ready::Empty => return Err(Error::WouldBlock),
                 }
-                match self.recv_once() {
-                    Err(Error::NotificationGone) => continue,
-                    r => return r,
-                }
             }
-        }
-        loop {
             match self.recv_once() {
-                // The target died between the wake-up and the receive, or none is left
-                // (then the kernel answers at once, every time).
-                Err(Error::NotificationGone) => {
-                    if self.poll_now()? == Ready::Hangup {
-                        return Err(Error::NoTargets);
-                    }
+                Ok(n) => {
+                    self.received.fetch_add(1, Ordering::Release);
+                    return Ok(n);
                 }
-                r => return r,
+                // Its target died meanwhile: look again.
+                Err(Error::NotificationGone) => seen = None,
+                Err(e) => return Err(e),
             }
         }
     }
@@ -387,20 +410,22 @@ impl Listener {
         })
     }
 
-    fn poll_now(&self) -> Result<Ready, Error> {
+    /// What `poll` says within `timeout` ms (-1: until something happens).
+    fn poll(&self, timeout: libc::c_int) -> Result<Ready, Error> {
         let mut pfd = libc::pollfd {
             fd: self.fd.as_raw_fd(),
             events: libc::POLLIN,
             revents: 0,
         };
-        // SAFETY: one valid pollfd, no waiting.
-        let n = unsafe { libc::poll(&mut pfd, 1, 0) };
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut pfd, 1, timeout) };
         if n < 0 {
             return Err(Error::Os(io::Error::last_os_error()));
         }
+        // POLLERR alone means the kernel's poll was interrupted: nothing to report.
         Ok(if pfd.revents & libc::POLLIN != 0 {
             Ready::Call
-        } else if pfd.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+        } else if pfd.revents & libc::POLLHUP != 0 {
             Ready::Hangup
         } else {
             Ready::Empty

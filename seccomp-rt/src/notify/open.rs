@@ -1,7 +1,7 @@
 //! Path rules done right: the supervisor opens the file itself and hands it over.
 //!
 //! A filter cannot see a path, only its address. The tempting supervisor reads the path
-//! from the target's memory, checks it, and lets the call [continue](Listener::continue_):
+//! from the target's memory, checks it, and lets the call [continue](super::Listener::continue_):
 //! but the kernel reads the path *again* when the call runs, and another thread of the
 //! target has rewritten it in between (`tests/test_notify_paths.rs` shows it happening within
 //! a few tries). The safe pattern:
