@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::common::{self, Exit, raw};
 use seccomp_rt::notify::{recv_fd, send_fd};
-use seccomp_rt::{Filter, Listener};
+use seccomp_rt::{Filter, Install, Listener};
 
 /// A single-threaded target: a forked child under a notifying filter.
 pub struct Target {
@@ -26,6 +26,11 @@ pub struct Target {
 /// its own copy and runs `body` (raw syscalls only, no allocation; its argument is the
 /// child's end of the socket), whose return value is its exit code.
 pub fn fork_target(filter: &Filter, body: impl FnOnce(RawFd) -> i32) -> Target {
+    fork_target_with(filter.installer(), body)
+}
+
+/// [`fork_target`] with installation options.
+pub fn fork_target_with(install: Install<'_>, body: impl FnOnce(RawFd) -> i32) -> Target {
     let (mine, theirs) = UnixStream::pair().expect("socket pair");
     // SAFETY: the child runs only raw syscalls and code that does not allocate, then
     // `_exit`s.
@@ -42,7 +47,7 @@ pub fn fork_target(filter: &Filter, body: impl FnOnce(RawFd) -> i32) -> Target {
         }
         // SAFETY: `s` stays open until `_exit`.
         let sock = unsafe { BorrowedFd::borrow_raw(s) };
-        let code = match filter.installer().new_listener() {
+        let code = match install.new_listener() {
             Ok(l) => match send_fd(sock, &l, b"L") {
                 Ok(()) => {
                     drop(l);

@@ -12,7 +12,7 @@ mod common;
 mod notify_common;
 
 use std::io::{Read, Write};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
@@ -492,4 +492,83 @@ fn memory_read_after_the_target_unmapped_the_buffer() {
     );
     l.respond_value(&n, 7).unwrap();
     assert_eq!(h.finish().0, Exit::Code(0));
+}
+
+extern "C" fn ignore_signal(_: libc::c_int) {}
+
+/// In a forked child: a do-nothing SIGUSR1 handler with `SA_RESTART`.
+fn handle_sigusr1() {
+    // SAFETY: a zeroed sigaction with a valid handler; no allocation.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = ignore_signal as extern "C" fn(libc::c_int) as usize;
+        sa.sa_flags = libc::SA_RESTART;
+        libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut());
+    }
+}
+
+/// Whether `pid`'s shared pending signals include `sig`.
+fn signal_pending(pid: libc::pid_t, sig: i32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let hex = status
+        .lines()
+        .find_map(|l| l.strip_prefix("ShdPnd:"))
+        .expect("ShdPnd")
+        .trim();
+    u64::from_str_radix(hex, 16).unwrap() & (1 << (sig - 1)) != 0
+}
+
+/// A signal handler in the target abandons a received call (the answer finds it gone and
+/// the call comes again, restarted), unless the filter was installed with
+/// `wait_killable_recv`: then the signal waits until the call is answered.
+#[test]
+fn signals_interrupt_a_received_call_unless_wait_killable_recv() {
+    let target = |_| {
+        handle_sigusr1();
+        if getppid_with(0, 0) == 5 { 0 } else { 1 }
+    };
+
+    let plain = filter("default allow; notify getppid;");
+    let t = fork_target(&plain, target);
+    let first = t.listener.recv().unwrap();
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(t.pid, libc::SIGUSR1) };
+    // The handler runs, the call restarts and is notified afresh.
+    wait_readable(&t.listener);
+    assert!(!t.listener.id_valid(&first).unwrap());
+    assert!(matches!(
+        t.listener.respond_value(&first, 5),
+        Err(Error::NotificationGone)
+    ));
+    let again = t.listener.recv().unwrap();
+    assert_ne!(again.id, first.id);
+    t.listener.respond_value(&again, 5).unwrap();
+    assert_eq!(t.wait(), Exit::Code(0));
+
+    let killable = filter("default allow; notify getppid;");
+    let t = fork_target_with(killable.installer().wait_killable_recv(true), target);
+    let n = t.listener.recv().unwrap();
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(t.pid, libc::SIGUSR1) };
+    assert!(signal_pending(t.pid, libc::SIGUSR1), "the signal is sent");
+    // Without the flag the handler would run and the call come again (as above, within
+    // microseconds); give it half a second to show up.
+    let mut pfd = libc::pollfd {
+        fd: t.listener.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    assert_eq!(
+        unsafe { libc::poll(&mut pfd, 1, 500) },
+        0,
+        "no restarted call"
+    );
+    assert!(
+        signal_pending(t.pid, libc::SIGUSR1),
+        "the signal still waits"
+    );
+    assert!(t.listener.id_valid(&n).unwrap(), "the call goes on");
+    t.listener.respond_value(&n, 5).unwrap();
+    assert_eq!(t.wait(), Exit::Code(0));
 }

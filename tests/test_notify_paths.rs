@@ -146,9 +146,10 @@ fn the_broker_opens_only_beneath_allowed_directories() {
     let rel_secret = c"../secret.txt";
     let rel_secret2 = c"../../secret.txt";
     let inner = c"inner.txt";
+    let file_slash = d.c("allowed/file.txt/");
 
     let f = filter(BROKER_POLICY);
-    const N: usize = 16;
+    const N: usize = 17;
     let Target {
         pid,
         listener,
@@ -230,6 +231,7 @@ fn the_broker_opens_only_beneath_allowed_directories() {
         };
         rec(openat2(24)); // 14
         rec(openat2(16)); // 15
+        rec(openat(cwd, &file_slash, ro, 0)); // 16: a trailing slash on a file
         report(s, &out);
         0
     });
@@ -279,6 +281,7 @@ fn the_broker_opens_only_beneath_allowed_directories() {
     refused(13, eacces);
     opened(14, b"ok", false);
     refused(15, -i64::from(libc::EINVAL)); // open_how too small
+    refused(16, -i64::from(libc::ENOTDIR));
     let made = d.0.join("allowed/rw/new.txt");
     assert_eq!(std::fs::read_to_string(&made).unwrap(), "made");
     let mode = std::fs::metadata(&made).unwrap().permissions().mode() & 0o777;

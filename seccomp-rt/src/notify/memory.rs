@@ -36,7 +36,7 @@ impl Listener {
         let mut out = Vec::new();
         let mut at = addr;
         loop {
-            let room = max + 1 - out.len();
+            let room = max.saturating_add(1) - out.len();
             let len = ((CHUNK - at % CHUNK) as usize).min(room);
             let start = out.len();
             out.resize(start + len, 0);

@@ -303,8 +303,12 @@ impl Allowlist {
         } else {
             rest
         };
-        let rest =
-            CString::new(rest.as_os_str().as_bytes()).map_err(|_| Denied::Failed(libc::EINVAL))?;
+        let mut rest = rest.as_os_str().as_bytes().to_vec();
+        // `Path` drops a trailing slash, which means "must be a directory".
+        if req.path.as_os_str().as_bytes().ends_with(b"/") {
+            rest.push(b'/');
+        }
+        let rest = CString::new(rest).map_err(|_| Denied::Failed(libc::EINVAL))?;
         let creates = req.flags & (libc::O_CREAT as u64) != 0
             || req.flags & (libc::O_TMPFILE as u64) == libc::O_TMPFILE as u64;
         let how = OpenHow {
