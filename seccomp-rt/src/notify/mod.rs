@@ -246,7 +246,9 @@ impl Listener {
     pub fn from_fd(fd: OwnedFd) -> Result<Listener, Error> {
         let sizes = Sizes::get()?;
         if let Ok(target) = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())) {
-            if target.as_os_str() != "anon_inode:seccomp notify" {
+            // `anon_inode:seccomp notify` today; a file, pipe or socket never says seccomp.
+            let name = target.to_string_lossy();
+            if !(name.starts_with("anon_inode:") && name.contains("seccomp")) {
                 return Err(Error::Os(io::Error::new(
                     io::ErrorKind::InvalidInput,
                     format!(
@@ -385,16 +387,7 @@ impl Listener {
         let mut buf = KBuf::zeroed(self.sizes.notif);
         // SAFETY: RECV zero-checks, then writes, the kernel's seccomp_notif, which fits in
         // the buffer (sized for the larger of the kernel's and ours).
-        let r = unsafe {
-            libc::ioctl(
-                self.fd.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_RECV,
-                buf.as_mut_ptr(),
-            )
-        };
-        if r != 0 {
-            return Err(notify_error(io::Error::last_os_error()));
-        }
+        unsafe { self.ioctl(libc::SECCOMP_IOCTL_NOTIF_RECV, &mut buf) }?;
         // SAFETY: the buffer is 8-byte aligned, at least size_of::<seccomp_notif>() long,
         // and its prefix is the struct the kernel filled (plain integers, any bits valid).
         let raw: libc::seccomp_notif = unsafe { buf.as_ptr().cast::<libc::seccomp_notif>().read() };
@@ -495,17 +488,23 @@ impl Listener {
         };
         let mut buf = KBuf::zeroed(self.sizes.resp);
         // SAFETY: the buffer is 8-byte aligned and at least size_of::<seccomp_notif_resp>()
-        // long; the kernel reads its whole (possibly larger, zero-extended) struct.
-        let r = unsafe {
+        // long; SEND reads the kernel's whole (possibly larger, zero-extended) struct.
+        unsafe {
             buf.as_mut_ptr()
                 .cast::<libc::seccomp_notif_resp>()
                 .write(resp);
-            libc::ioctl(
-                self.fd.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_SEND,
-                buf.as_mut_ptr(),
-            )
-        };
+            self.ioctl(libc::SECCOMP_IOCTL_NOTIF_SEND, &mut buf)
+        }
+    }
+
+    /// A notification `ioctl` on a kernel-sized buffer.
+    ///
+    /// # Safety
+    ///
+    /// `request` must read or write at most `buf`'s length.
+    unsafe fn ioctl(&self, request: libc::Ioctl, buf: &mut KBuf) -> Result<(), Error> {
+        // SAFETY: a descriptor we own and a live buffer, as the caller guarantees.
+        let r = unsafe { libc::ioctl(self.fd.as_raw_fd(), request, buf.as_mut_ptr()) };
         if r != 0 {
             return Err(notify_error(io::Error::last_os_error()));
         }
