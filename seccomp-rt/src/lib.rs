@@ -4,7 +4,10 @@
 //! per target architecture) or `#[sandboxed("policy.sc")]`, which installs one before a
 //! function's body runs. This crate is the small part that runs: a [`Filter`] type,
 //! [`Filter::install`] (`PR_SET_NO_NEW_PRIVS`, then `seccomp(SECCOMP_SET_MODE_FILTER)`
-//! with the flags you choose), [`strict`] mode and [`status`].
+//! with the flags you choose), [`strict`] mode and [`status`]; and for filters that
+//! answer calls with `notify`, the user-notification side: a [`Listener`] that receives
+//! the calls, [`Supervisor`] to serve them from a thread pool, and the TOCTOU-free path
+//! broker in [`notify::open`] (see the [`notify`] module).
 //!
 //! ```no_run
 //! use seccomp_rt::{seccomp_policy, Filter};
@@ -28,6 +31,10 @@ use std::fmt;
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd};
 
+pub mod notify;
+pub mod syscalls;
+
+pub use notify::{AddFd, Call, Listener, Notification, Response, SeccompData, Supervisor};
 #[cfg(feature = "macros")]
 pub use seccomp_macros::{sandboxed, seccomp_policy};
 
@@ -167,6 +174,16 @@ impl Install<'_> {
         self
     }
 
+    /// Once the supervisor has received a call, only a fatal signal interrupts the
+    /// target's wait (`SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV`, Linux 5.19+): without it a
+    /// signal handler in the target abandons the call while the supervisor works on it
+    /// (its answer then fails with [`Error::NotificationGone`]) and the call restarts.
+    /// Use with [`new_listener`](Self::new_listener).
+    pub fn wait_killable_recv(mut self, on: bool) -> Self {
+        self.set(libc::SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, on);
+        self
+    }
+
     fn set(&mut self, flag: libc::c_ulong, on: bool) {
         if on {
             self.flags |= flag;
@@ -180,10 +197,17 @@ impl Install<'_> {
         self.run(self.flags).map(|_| ())
     }
 
-    /// Installs the filter and returns the user-notification listener
+    /// Installs the filter and returns the user-notification [`Listener`]
     /// (`SECCOMP_FILTER_FLAG_NEW_LISTENER`), which receives the calls the filter answers
-    /// with `notify`.
-    pub fn new_listener(self) -> Result<OwnedFd, Error> {
+    /// with `notify` (`Listener::into_fd` gives the bare descriptor, e.g. to send it to a
+    /// supervisor process).
+    ///
+    /// The kernel's structure sizes are asked *before* the filter goes on, and nothing
+    /// after `seccomp()` returns makes a system call or allocates: a thread can install a
+    /// filter that notifies its own calls and hand the listener to another thread without
+    /// waiting for an answer nobody can give yet.
+    pub fn new_listener(self) -> Result<Listener, Error> {
+        let sizes = notify::Sizes::get()?;
         let mut flags = self.flags | libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
         if flags & libc::SECCOMP_FILTER_FLAG_TSYNC != 0 {
             // The return value is the fd, so a failing thread can only be reported as ESRCH.
@@ -192,7 +216,8 @@ impl Install<'_> {
         let fd = self.run(flags)?;
         // SAFETY: with NEW_LISTENER, a successful seccomp() returns a new file descriptor
         // that nothing else owns.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) })
+        let fd = unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) };
+        Ok(Listener::with_sizes(fd, sizes))
     }
 
     fn run(&self, flags: libc::c_ulong) -> Result<libc::c_long, Error> {
@@ -246,7 +271,7 @@ fn thread_name(tid: i32) -> Option<String> {
         .map(|s| s.trim_end().to_string())
 }
 
-/// Why installing a filter failed.
+/// Why installing a filter, or an operation on a user-notification [`Listener`], failed.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -262,6 +287,15 @@ pub enum Error {
     Tsync { tid: i32, name: Option<String> },
     /// Any other failure.
     Os(io::Error),
+    /// The notification is no longer pending (`ENOENT`): its target died, or a signal
+    /// interrupted the call, which will be restarted and notified afresh. Whatever was read
+    /// of the target's memory for it must be thrown away.
+    NotificationGone,
+    /// No task uses the filter any more (the listener hung up): every target exited, and
+    /// no notification will ever come.
+    NoTargets,
+    /// The listener is non-blocking and no call is waiting (`EAGAIN`).
+    WouldBlock,
 }
 
 impl Error {
@@ -302,7 +336,14 @@ impl fmt::Display for Error {
                     "thread {tid} could not be synchronised to the filter (TSYNC): it has an incompatible filter"
                 )
             }
-            Error::Os(e) => write!(f, "installing the seccomp filter failed: {e}"),
+            Error::Os(e) => write!(f, "seccomp operation failed: {e}"),
+            Error::NotificationGone => f.write_str(
+                "the notified call is no longer pending: its target died or a signal interrupted it",
+            ),
+            Error::NoTargets => {
+                f.write_str("no task uses the filter any more: every target has exited")
+            }
+            Error::WouldBlock => f.write_str("no notified call is waiting"),
         }
     }
 }
@@ -314,7 +355,42 @@ impl std::error::Error for Error {
             | Error::Permission(e)
             | Error::InvalidFilter(e)
             | Error::Os(e) => Some(e),
-            Error::Tsync { .. } => None,
+            Error::Tsync { .. }
+            | Error::NotificationGone
+            | Error::NoTargets
+            | Error::WouldBlock => None,
+        }
+    }
+}
+
+impl Error {
+    /// The errno this error stands for, if any: what a supervisor can answer a call with
+    /// when it cannot serve it.
+    pub fn raw_os_error(&self) -> Option<i32> {
+        match self {
+            Error::NotSupported(e)
+            | Error::Permission(e)
+            | Error::InvalidFilter(e)
+            | Error::Os(e) => e.raw_os_error(),
+            Error::Tsync { .. } => Some(libc::ESRCH),
+            Error::NotificationGone => Some(libc::ENOENT),
+            Error::NoTargets => None,
+            Error::WouldBlock => Some(libc::EAGAIN),
+        }
+    }
+}
+
+/// So a [`Listener`] works where `io::Result` is expected: tokio's `AsyncFd::try_io` needs
+/// [`Error::WouldBlock`] as [`io::ErrorKind::WouldBlock`].
+impl From<Error> for io::Error {
+    fn from(e: Error) -> io::Error {
+        match e {
+            Error::NotSupported(e)
+            | Error::Permission(e)
+            | Error::InvalidFilter(e)
+            | Error::Os(e) => e,
+            Error::WouldBlock => io::ErrorKind::WouldBlock.into(),
+            other => io::Error::other(other),
         }
     }
 }
