@@ -93,6 +93,16 @@ fn index(syscall: &str, arg: &str) -> usize {
         .0
 }
 
+/// A child's exit code for one call: 0 if it returned `want`, [`NO_SYSCALL`] if the
+/// kernel lacks the syscall, 1 otherwise.
+fn outcome(r: i64, want: i64) -> i32 {
+    match r {
+        r if r == want => 0,
+        r if r == -i64::from(libc::ENOSYS) => NO_SYSCALL,
+        _ => 1,
+    }
+}
+
 fn assert_passed(what: &str, exit: Exit) {
     if exit == Exit::Code(NO_SYSCALL) {
         eprintln!("skipped: {what}: the running kernel lacks a syscall this check needs (ENOSYS)");
@@ -522,11 +532,7 @@ fn kernel_ignores_the_high_word_of_process_madvises_count() {
                 0,
             ],
         );
-        match r {
-            4096 => 0,
-            r if r == -i64::from(libc::ENOSYS) => NO_SYSCALL,
-            _ => 1,
-        }
+        outcome(r, 4096)
     });
     assert_passed("process_madvise", exit);
 }
@@ -540,11 +546,7 @@ fn kernel_ignores_the_high_word_of_mbinds_mode() {
         if page < 0 {
             return 100;
         }
-        match raw(mbind, [page as u64, 4096, HIGH, 0, 0, 0]) {
-            0 => 0,
-            r if r == -i64::from(libc::ENOSYS) => NO_SYSCALL,
-            _ => 1,
-        }
+        outcome(raw(mbind, [page as u64, 4096, HIGH, 0, 0, 0]), 0)
     });
     assert_passed("mbind", exit);
 }
@@ -560,11 +562,10 @@ fn kernel_ignores_the_high_word_of_kcmps_first_index() {
             return 100;
         }
         let me = raw(getpid, [0; 6]) as u64;
-        match raw(kcmp, [me, me, KCMP_FILE, GARBAGE | fd as u64, fd as u64, 0]) {
-            0 => 0,
-            r if r == -i64::from(libc::ENOSYS) => NO_SYSCALL,
-            _ => 1,
-        }
+        outcome(
+            raw(kcmp, [me, me, KCMP_FILE, GARBAGE | fd as u64, fd as u64, 0]),
+            0,
+        )
     });
     assert_passed("kcmp", exit);
 }
