@@ -153,6 +153,18 @@ class NarrowingTest(unittest.TestCase):
         self.refused("\treturn 0;", why="never read")
 
 
+class CheckTest(unittest.TestCase):
+    def test_check_ignores_only_the_line_numbers_of_kernel_citations(self):
+        a = 'narrowed: &["kernel/fork.c:2965: .flags = x,"], // mm/mremap.c:1017, mm/nommu.c:1568'
+        b = 'narrowed: &["kernel/fork.c:2977: .flags = x,"], // mm/mremap.c:1047, mm/nommu.c:1568'
+        self.assertEqual(gt._without_line_numbers(a), gt._without_line_numbers(b))
+        for other in [b.replace(".flags = x", ".flags = y"), b.replace("fork.c", "exit.c"),
+                      b.replace("Width::W32", "Width::W64") + " width: Width::W64"]:
+            self.assertNotEqual(gt._without_line_numbers(a), gt._without_line_numbers(other))
+        self.assertNotEqual(gt._without_line_numbers("width: Width::W32, nr: 56"),
+                            gt._without_line_numbers("width: Width::W32, nr: 57"))
+
+
 class ArgumentsFileTest(unittest.TestCase):
     def test_the_repository_file_loads(self):
         spec = gt.load_arguments()
