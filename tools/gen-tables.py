@@ -3,9 +3,9 @@
 
     tools/gen-tables.py --kernel-src DIR_OR_TARBALL [--check] [--out-dir seccomp-dsl/src/tables]
 
-Python 3 standard library only. Everything in the generated tables is derived here from
-the inputs; nothing is copied by hand. See tools/README.md for the decisions this script
-implements; the short version:
+Python 3.11+ standard library only (tomllib). Everything in the generated tables is
+derived here from the inputs; nothing is copied by hand. See tools/README.md for the
+decisions this script implements; the short version:
 
 * syscall numbers and entry points: the architecture's syscall table, restricted to the
   ABIs its build uses (read from the kernel's own Makefiles);
@@ -14,7 +14,10 @@ implements; the short version:
   Kconfig `select`s and `asm/unistd.h` `__ARCH_WANT_*` defines;
 * argument names: the `include/linux/syscalls.h` prototype if it names every parameter,
   else the man page synopsis if its parameter count matches, else the SYSCALL_DEFINE names;
-* widths: the SYSCALL_DEFINE type, typedefs resolved by scanning the kernel headers;
+* widths: the SYSCALL_DEFINE type, typedefs resolved by scanning the kernel headers, then
+  narrowed where tools/arguments.toml says the kernel narrows the value, which is proven
+  here by following every use of it through the source; every other 64-bit argument must
+  have a verdict there too; flag sets come from the same file, their citations checked;
 * constants: object-like macros (and enumerators) of a fixed header set, compiled with the
   target's C compiler against the kernel's own `make headers_install` output.
 
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 
 # --------------------------------------------------------------------------------------
@@ -592,14 +596,15 @@ def line_offsets(text):
 # Kernel source tree
 # --------------------------------------------------------------------------------------
 
-def tar_member_needed(path):
+def tar_member_needed(path, cited=frozenset()):
     """Which members of the kernel tarball are extracted (path without the top dir).
+    `cited`: files arguments.toml reads.
 
     `None` means "only if its content mentions SYSCALL_DEFINE" (.c files, arch .S files
     for asm entry points): that decision needs the content.
     """
-    if "/" not in path:
-        return True  # top-level Makefile, Kbuild, Kconfig...
+    if "/" not in path or path in cited:
+        return True  # top-level Makefile, Kbuild, Kconfig...; files arguments.toml cites
     top = path.split("/", 1)[0] + "/"
     if top in ("scripts/", "include/", "usr/") or path.startswith("tools/include/"):
         return True  # headers_install (x86's archscripts build relocs with tools/include)
@@ -627,7 +632,7 @@ def tar_member_needed(path):
     return False
 
 
-def extract_tarball(tarball, dest):
+def extract_tarball(tarball, dest, cited=frozenset()):
     """Extracts what the generator needs (see tar_member_needed) into dest."""
     n = 0
     with tarfile.open(tarball, "r|*") as tf:
@@ -643,7 +648,7 @@ def extract_tarball(tarball, dest):
                 continue
             if rel.startswith("/") or ".." in rel.split("/"):
                 fail("%s: unexpected member %s" % (tarball, name))
-            need = tar_member_needed(rel)
+            need = tar_member_needed(rel, cited)
             if need is False:
                 continue
             if m.issym():
@@ -1158,7 +1163,8 @@ def scan_definitions(tree, arch, cfg, env):
 
 
 def choose_definition(arch, cfg, sysname, defname, defs):
-    """The definition the target compiles, or (None, reason)."""
+    """(The definition the target compiles, the candidates with its signature that only
+    the Makefiles separate), or (None, reason)."""
     own = "arch/%s/" % cfg["srcarch"]
     cands = [d for d in defs.get(defname, []) if d.active is not False]
     if not cands:
@@ -1174,7 +1180,7 @@ def choose_definition(arch, cfg, sysname, defname, defs):
         fail("%s: %s: cannot decide between definitions:\n  %s" % (
             arch, sysname, "\n  ".join("%s %s (active: %s)" % (d.where(), d.args, d.active)
                                        for d in cands)))
-    return cands[0], [d.where() for d in cands]
+    return cands[0], cands
 
 
 def scan_prototypes(tree, cfg, env):
@@ -1636,6 +1642,411 @@ class TypeResolver:
 
 
 # --------------------------------------------------------------------------------------
+# Effective widths and flag sets (tools/arguments.toml)
+#
+# The C type of a parameter says how many bits the syscall entry keeps; some code then
+# narrows the value further (`lower_32_bits(clone_flags)`, an `unsigned long fd` passed to
+# `fget(unsigned int fd)`). A filter must compare exactly the bits the kernel reads: more
+# lets high-bit variants of a denied value past a deny rule; fewer lets values that differ
+# only in the high bits through an allow rule. arguments.toml gives every non-pointer
+# 64-bit parameter a verdict; the narrowed ones are proven here by following every use of
+# the value through the source, so that a kernel that stops narrowing fails the generator.
+# --------------------------------------------------------------------------------------
+
+ARGUMENTS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "arguments.toml")
+_ARG_NAME = re.compile(r"[a-z0-9_]+\.[a-z0-9_]+\Z")
+
+
+def _norm_ws(s):
+    return " ".join(s.split())
+
+
+def load_arguments(path=ARGUMENTS_FILE):
+    """Reads arguments.toml and checks its shape (its claims are checked against the
+    kernel source while the tables are built)."""
+    where = os.path.relpath(path, os.path.join(os.path.dirname(path), ".."))
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        fail("%s: %s" % (where, e))
+
+    def names(items, section):
+        for key in items:
+            if not _ARG_NAME.match(key):
+                fail("%s: %s: %r is not `syscall.parameter`" % (where, section, key))
+        return list(items)
+
+    narrowed = data.get("narrowed", {})
+    names(narrowed, "[narrowed]")
+    for key, bits in narrowed.items():
+        if bits not in (8, 16, 32):
+            fail("%s: [narrowed] %s = %r: the width is 8, 16 or 32" % (where, key, bits))
+    functions = {}
+    for fn, spec in data.get("functions", {}).items():
+        spec = {"file": spec} if isinstance(spec, str) else spec
+        if not isinstance(spec, dict) or not set(spec) <= {"file", "config"} or "file" not in spec:
+            fail("%s: [functions] %s: a file, or { file, config }" % (where, fn))
+        functions[fn] = spec
+    macros = data.get("macros", {})
+    for name, spec in macros.items():
+        if set(spec) != {"file", "body", "type"}:
+            fail("%s: [macros] %s: { file, body, type }" % (where, name))
+    full, full_why = {}, {}
+    for reason, spec in data.get("full_width", {}).items():
+        if set(spec) != {"why", "args"}:
+            fail("%s: [full_width.%s]: why and args" % (where, reason))
+        full_why[reason] = spec["why"]
+        for key in names(spec["args"].split(), "[full_width.%s]" % reason):
+            if key in full or key in narrowed:
+                fail("%s: %s has two verdicts" % (where, key))
+            full[key] = reason
+    flag_sets = data.get("flag_set", [])
+    for i, spec in enumerate(flag_sets, 1):
+        if set(spec) != {"args", "file", "line", "why"}:
+            fail("%s: [[flag_set]] #%d: args, file, line and why" % (where, i))
+        names(spec["args"], "[[flag_set]] #%d" % i)
+    return {"path": where, "narrowed": narrowed, "functions": functions, "macros": macros,
+            "full": full, "full_why": full_why, "flag_sets": flag_sets}
+
+
+class CView:
+    """A C file as the target compiles it, for following a value through it: comments
+    stripped, preprocessor lines and `#if`-false code blanked, string and character
+    literals emptied, original line numbers kept."""
+
+    def __init__(self, tree, rel, env):
+        self.rel = rel
+        raw = tree.read(rel)
+        self.raw_lines = raw.split("\n")
+        lines = [""] * len(self.raw_lines)
+        for lineno, kind, payload, active in pp_scan(raw, env.copy()):
+            if kind == "code" and active is not False:
+                lines[lineno - 1] = payload
+        # Literals can hold parentheses and braces: keep their quotes, blank their content.
+        self.text = re.sub(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'",
+                           lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[0],
+                           "\n".join(lines))
+        self.offs = line_offsets(self.text)
+        # Where declarations live: outside every (), [] and {}.
+        self.top = bytearray(len(self.text))
+        depth = 0
+        for i, ch in enumerate(self.text):
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth = max(depth - 1, 0)
+            self.top[i] = depth == 0 and ch not in ")]}"
+
+    def lineno(self, pos):
+        return line_of(self.offs, pos) + 1
+
+    def cite(self, pos):
+        """`file:line: text` of the line holding `pos`, as the source spells it."""
+        n = self.lineno(pos)
+        return "%s:%d: %s" % (self.rel, n, _norm_ws(self.raw_lines[n - 1]))
+
+    def block_end(self, open_brace):
+        depth = 0
+        for j in range(open_brace, len(self.text)):
+            if self.text[j] == "{":
+                depth += 1
+            elif self.text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    return j
+        fail("%s:%d: unbalanced braces" % (self.rel, self.lineno(open_brace)))
+
+    def function_body(self, name_pos):
+        """(start, end) of the body of the function whose name (or SYSCALL_DEFINE) starts
+        at `name_pos`, or None for a prototype."""
+        open_ = self.text.index("(", name_pos)
+        close = match_paren(self.text, open_)
+        rest = self.text[close + 1:]
+        stripped = rest.lstrip()
+        if not stripped.startswith("{"):
+            return None
+        ob = close + 1 + len(rest) - len(stripped)
+        return ob, self.block_end(ob)
+
+    def declarations(self, name):
+        """Top-level declarations and definitions of function `name`:
+        [(position, [(parameter text, position)], body or None)]."""
+        out = []
+        for m in re.finditer(r"\b%s\s*\(" % re.escape(name), self.text):
+            if not self.top[m.start()] or self.text[:m.start()].rstrip().endswith("="):
+                continue
+            close = match_paren(self.text, m.end() - 1)
+            if close < 0 or not self.text[close + 1:].lstrip().startswith((";", "{")):
+                continue
+            params, pos = [], m.end()
+            for p in split_top(self.text[m.end():close]):
+                at = self.text.index(p, pos) if p else pos
+                params.append((p, at))
+                pos = at + len(p)
+            if [p for p, _ in params] in (["void"], [""]):
+                params = []
+            out.append((m.start(), params, self.function_body(m.start())))
+        return out
+
+    def uses(self, body, name):
+        """Positions of identifier `name` in `body`, not as a member (`.name`, `->name`) or
+        a tag (`struct name`)."""
+        start, end = body
+        return [start + m.start() for m in
+                re.finditer(r"(?<![\w.])(?<!->)%s\b" % re.escape(name), self.text[start:end])
+                if not re.search(r"\b(?:struct|union|enum)\s+$", self.text[start:start + m.start()])]
+
+
+def _param_type(decl):
+    """The type part of a parameter declaration (`unsigned int fd` -> `unsigned int`)."""
+    name = param_name(decl)
+    if name is None:
+        return decl.strip()
+    return re.sub(r"\b%s\s*$" % re.escape(name), "", decl.strip()).strip()
+
+
+class Narrowing:
+    """Proves, for one target, that the kernel narrows a syscall parameter before using it.
+
+    Every use of the parameter in each candidate SYSCALL_DEFINE body must narrow it (a
+    macro of arguments.toml [macros], a cast, `T v = x;` with a narrower T, or an argument
+    of a call whose parameter is narrower) or pass it whole, as one argument, to a function
+    of [functions], whose body is followed the same way. Anything else fails. The result is
+    the widest narrowing and the source lines of the chains that show it, each chain ending
+    on the line that narrows (lines already cited are not repeated, except a chain's last)."""
+
+    def __init__(self, tree, arch, env, types, spec):
+        self.tree, self.arch, self.env, self.types, self.spec = tree, arch, env, types, spec
+        self.views = {}
+        self.used = set()  # [functions] and [macros] entries reached
+
+    def view(self, rel):
+        if rel not in self.views:
+            if not self.tree.exists(rel):
+                fail("%s: %s is not in the kernel source" % (self.spec["path"], rel))
+            self.views[rel] = CView(self.tree, rel, self.env)
+        return self.views[rel]
+
+    def bits(self, ty, where):
+        try:
+            info = self.types.resolve(ty)
+        except GenError as e:
+            fail("%s: %s" % (where, e))
+        return 64 if info.pointer or info.is_bool else info.bits
+
+    def prove(self, defs, param, key):
+        chains, bits = [], 0
+        for d in defs:
+            v = self.view(d.path)
+            m = _DEFINE_RE.search(v.text, v.offs[d.line - 1])
+            if not m or v.lineno(m.start()) != d.line:
+                fail("%s: %s: no SYSCALL_DEFINE at %s" % (self.arch, key, d.where()))
+            body = v.function_body(m.start())
+            bits = max(bits, self._follow(v, body, param, key, [], frozenset(), chains))
+        if bits == 0:
+            fail("%s: %s is never read: [narrowed] cannot say that" % (self.arch, key))
+        sites = []
+        for chain in chains:
+            sites.extend(c for c in chain[:-1] if c not in sites)
+            if sites[-1:] != chain[-1:]:
+                sites.append(chain[-1])
+        return bits, sites
+
+    def _follow(self, v, body, param, key, chain, seen, chains):
+        return max([self._use(v, body, pos, param, key, chain, seen, chains)
+                    for pos in v.uses(body, param)], default=0)
+
+    def _use(self, v, body, pos, param, key, chain, seen, chains):
+        t, here = v.text, chain + [v.cite(pos)]
+        where = "%s: %s: %s" % (self.arch, key, v.cite(pos))
+        after = t[pos + len(param):].lstrip()
+        before = t[body[0]:pos]
+        # `(type) x`: a cast of the value itself.
+        m = re.search(r"\(\s*([A-Za-z_][\w\s]*?)\s*\)\s*$", before)
+        if m and not after.startswith(("[", "(", ".", "->", "++", "--")):
+            try:
+                info = self.types.resolve(m.group(1))
+            except GenError:
+                info = None  # `if (cond) x`: not a cast
+            if info is not None:
+                if info.pointer or info.bits >= 64:
+                    fail("%s: a cast to %s keeps all 64 bits" % (where, m.group(1)))
+                chains.append(here)
+                return info.bits
+        # `type var = x;`
+        stmt = max(before.rfind(";"), before.rfind("{"), before.rfind("}")) + 1
+        m = re.fullmatch(r"\s*((?:const\s+)?[A-Za-z_][\w\s]*?)\s+[A-Za-z_]\w*\s*=\s*",
+                         before[stmt:])
+        if m and after.startswith(";"):
+            b = self.bits(m.group(1), where)
+            if b >= 64:
+                fail("%s: stored in a %s, which keeps all 64 bits" % (where, m.group(1)))
+            chains.append(here)
+            return b
+        # One whole argument of a call (or of a narrowing macro).
+        depth, open_ = 0, None
+        for i in range(pos - 1, body[0], -1):
+            ch = t[i]
+            if ch in ")]":
+                depth += 1
+            elif ch in "([":
+                if depth == 0:
+                    open_ = i if ch == "(" else None
+                    break
+                depth -= 1
+            elif ch in ";{}" and depth == 0:
+                break
+        fn = re.search(r"([A-Za-z_]\w*)\s*$", t[body[0]:open_]) if open_ else None
+        if not fn or fn.group(1) in C_KEYWORDS:
+            fail("%s: `%s` is used in an expression that may read all its bits; only a "
+                 "narrowing, or passing it whole to a function, can be followed" % (where, param))
+        callee = fn.group(1)
+        args = split_top(t[open_ + 1:match_paren(t, open_)])
+        idx = [i for i, a in enumerate(args) if a == param]
+        if len(idx) != 1:
+            fail("%s: `%s` is not one whole argument of %s()" % (where, param, callee))
+        if callee in self.spec["macros"]:
+            return self._macro(callee, here, chains, where)
+        return self._call(callee, idx[0], key, here, seen, chains, where)
+
+    def _macro(self, name, here, chains, where):
+        spec = self.spec["macros"][name]
+        if self.tree.exists(spec["file"]):
+            for n, line in enumerate(self.tree.read(spec["file"]).split("\n"), 1):
+                m = re.match(r"\s*#\s*define\s+%s\(\s*\w+\s*\)(.*)" % re.escape(name), line)
+                if not m:
+                    continue
+                if _norm_ws(m.group(1)) != _norm_ws(spec["body"]):
+                    fail("%s: %s is `%s` in %s, not `%s`" % (
+                        where, name, m.group(1).strip(), spec["file"], spec["body"]))
+                self.used.add(name)
+                # The definition, then the use: the line that narrows reads `name(x)`.
+                chains.append(here[:-1] + ["%s:%d: %s" % (spec["file"], n, _norm_ws(line))]
+                             + here[-1:])
+                return self.bits(spec["type"], where)
+        fail("%s: no `#define %s(...)` in %s" % (where, name, spec["file"]))
+
+    def _call(self, callee, index, key, here, seen, chains, where):
+        spec = self.spec["functions"].get(callee)
+        if spec is None:
+            fail("%s: passed to %s(): add the file that declares it to %s [functions], or "
+                 "the argument to [full_width] if the kernel reads all of it" % (
+                     where, callee, self.spec["path"]))
+        if spec.get("config") and self.env.defined("CONFIG_" + spec["config"]) is not True:
+            fail("%s: %s is built only with CONFIG_%s, which is not y on %s" % (
+                where, spec["file"], spec["config"], self.arch))
+        self.used.add(callee)
+        v = self.view(spec["file"])
+        decls = v.declarations(callee)
+        if not decls:
+            fail("%s: no declaration of %s() in %s" % (where, callee, spec["file"]))
+        bits, followed, wide = 0, False, None
+        for dpos, params, body in decls:
+            if index >= len(params):
+                fail("%s: %s has %d parameters" % (where, v.cite(dpos), len(params)))
+            decl, ppos = params[index]
+            cited = here + [v.cite(ppos)]
+            b = self.bits(_param_type(decl), "%s: %s" % (where, v.cite(ppos)))
+            if b < 64:
+                chains.append(cited)
+                bits = max(bits, b)
+            elif body is None:
+                wide = wide or v.cite(ppos)
+            elif (spec["file"], dpos) not in seen:
+                name = param_name(decl)
+                if name is None:
+                    fail("%s: parameter %d of %s is unnamed" % (where, index, v.cite(dpos)))
+                followed = True
+                bits = max(bits, self._follow(v, body, name, key, cited,
+                                              seen | {(spec["file"], dpos)}, chains))
+        if wide and not followed:
+            fail("%s: %s() takes all 64 bits (%s) and %s has no body of it to follow" % (
+                where, callee, wide, spec["file"]))
+        return bits
+
+
+class ArgumentFacts:
+    """Applies arguments.toml to the syscalls of every target: effective widths (proven),
+    flag sets (citations checked), and a verdict for every 64-bit argument."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.provers = []
+        self.unreviewed, self.seen, self.flags_seen = [], set(), set()
+        self.cites = {}
+
+    def prover(self, tree, arch, env, types):
+        p = Narrowing(tree, arch, env, types, self.spec)
+        self.provers.append(p)
+        return p
+
+    def apply(self, prover, name, defs, args, define_names):
+        """Sets `bits`, `narrowed` and `flags` of one syscall's argument dicts."""
+        path = self.spec["path"]
+        for a, dname in zip(args, define_names):
+            key = "%s.%s" % (name, dname)
+            a["narrowed"], a["flags"] = [], None
+            if a["bits"] == 64 and not a["pointer"] and not a["is_bool"]:
+                self.seen.add(key)
+                if key in self.spec["narrowed"]:
+                    bits, sites = prover.prove(defs, dname, key)
+                    if bits != self.spec["narrowed"][key]:
+                        fail("%s: %s: the kernel reads %d bits of it, %s says %d:\n  %s" % (
+                            prover.arch, key, bits, path, self.spec["narrowed"][key],
+                            "\n  ".join(sites)))
+                    a["bits"], a["narrowed"] = bits, sites
+                elif key not in self.spec["full"]:
+                    self.unreviewed.append("%s: %s (%s)" % (prover.arch, key, a["ty"]))
+            elif key in self.spec["narrowed"] or key in self.spec["full"]:
+                fail("%s: %s is %s on %s, not a 64-bit integer: remove it from %s" % (
+                    path, key, a["ty"], prover.arch, path))
+            for fs in self.spec["flag_sets"]:
+                if key in fs["args"]:
+                    if a["pointer"]:
+                        fail("%s: [[flag_set]] %s is a pointer" % (path, key))
+                    a["flags"] = (fs["why"], self.flag_cite(prover.tree, fs))
+                    self.flags_seen.add(key)
+
+    def flag_cite(self, tree, fs):
+        """`file:line: text` of a [[flag_set]]'s line, which must be in its file."""
+        k = (fs["file"], fs["line"])
+        if k not in self.cites:
+            want = _norm_ws(fs["line"])
+            lines = tree.read(fs["file"]).split("\n") if tree.exists(fs["file"]) else []
+            found = [n for n, line in enumerate(lines, 1) if want in _norm_ws(line)]
+            if not found:
+                fail("%s: [[flag_set]] %s: `%s` is not in %s: check the claim against the "
+                     "kernel source and update it" % (
+                         self.spec["path"], " ".join(fs["args"]), fs["line"], fs["file"]))
+            self.cites[k] = "%s:%d: %s" % (fs["file"], found[0], _norm_ws(lines[found[0] - 1]))
+        return self.cites[k]
+
+    def finish(self):
+        """After every target: each claim was used, each 64-bit argument has a verdict."""
+        path, errs = self.spec["path"], []
+        if self.unreviewed:
+            errs.append("64-bit arguments with no verdict in %s: read what the kernel does "
+                        "with each and add it to [narrowed] or [full_width]:\n    %s" % (
+                            path, "\n    ".join(self.unreviewed)))
+        stale = sorted(k for k in list(self.spec["narrowed"]) + list(self.spec["full"])
+                       if k not in self.seen)
+        if stale:
+            errs.append("%s names arguments that are not 64-bit integers of any target: %s"
+                        % (path, " ".join(stale)))
+        unknown = sorted({k for fs in self.spec["flag_sets"] for k in fs["args"]}
+                         - self.flags_seen)
+        if unknown:
+            errs.append("%s [[flag_set]] names no argument of any target: %s" % (
+                path, " ".join(unknown)))
+        used = set().union(*(p.used for p in self.provers))
+        for name in sorted((set(self.spec["functions"]) | set(self.spec["macros"])) - used):
+            errs.append("%s: %s is never reached: remove it" % (path, name))
+        if errs:
+            fail("\n".join(errs))
+
+
+# --------------------------------------------------------------------------------------
 # Syscall assembly
 # --------------------------------------------------------------------------------------
 
@@ -1658,7 +2069,7 @@ def build_syscalls(tree, arch, cfg, tables):
         if defname != base:
             notes.append("entry point %s is #defined to %s%s in arch/%s" % (
                 entry, cfg["wrapper_prefix"], defname, cfg["srcarch"]))
-        d, where = choose_definition(arch, cfg, name, defname, defs)
+        d, cands = choose_definition(arch, cfg, name, defname, defs)
         if d is None:
             if defname in tables["cond"]:
                 warn(arch, "%s (%d): no SYSCALL_DEFINE(%s) for this arch, only kernel/sys_ni.c's "
@@ -1673,9 +2084,10 @@ def build_syscalls(tree, arch, cfg, tables):
                 out.append({"name": name, "nr": nr, "args": [], "implemented": True,
                             "notes": ["no SYSCALL_DEFINE: assembly entry point %s" % entry]})
                 continue
-            fail("%s: %s (%d): %s" % (arch, name, nr, where))
-        if len(where) > 1:
-            notes.append("same signature in %s (the build compiles one of them)" % ", ".join(where))
+            fail("%s: %s (%d): %s" % (arch, name, nr, cands))
+        if len(cands) > 1:
+            notes.append("same signature in %s (the build compiles one of them)" % ", ".join(
+                c.where() for c in cands))
         n = len(d.args)
         define_names = [a for _, a in d.args]
         # --- names ---
@@ -1738,9 +2150,10 @@ def build_syscalls(tree, arch, cfg, tables):
                              "the register, so the width is W64" % pname)
             alias = dname if dname != pname and not name_problem([dname], 1) else None
             args.append({
-                "name": pname, "alias": alias, "ty": ty,
-                "bits": info.bits, "signed": info.signed, "pointer": info.pointer,
+                "name": pname, "alias": alias, "ty": ty, "bits": info.bits,
+                "signed": info.signed, "pointer": info.pointer, "is_bool": info.is_bool,
             })
+        tables["facts"].apply(tables["prover"], name, cands, args, define_names)
         # An alias must not shadow another parameter's name or alias.
         taken = {a["name"] for a in args}
         for a in args:
@@ -1983,8 +2396,13 @@ def self_check(arch, syscalls, consts):
             (arg("chmod", 1)["bits"] == 16, "chmod mode W16"),
             (arg("openat", 0)["bits"] == 32 and arg("openat", 0)["signed"], "openat dfd W32 signed"),
             (arg("openat", 2)["bits"] == 32, "openat flags W32"),
-            (all(a["bits"] == 64 for a in by["mmap"]["args"]) and len(by["mmap"]["args"]) == 6,
-             "mmap all W64"),
+            (all(a["bits"] == 64 for a in by["mmap"]["args"] if a["name"] != "fd")
+             and len(by["mmap"]["args"]) == 6, "mmap W64 but fd"),
+            (arg("mmap", 4)["bits"] == 32 and arg("mmap", 4)["narrowed"], "mmap fd narrowed"),
+            (arg("clone", 0)["bits"] == 32 and arg("clone", 0)["flags"], "clone_flags W32 flags"),
+            (arg("ptrace", 1)["bits"] == 32 and arg("ptrace", 0)["bits"] == 64,
+             "ptrace pid W32, request W64"),
+            (arg("mmap", 2)["flags"] and not arg("mmap", 2)["narrowed"], "mmap prot flag set"),
         ]
         errs += [msg for ok, msg in checks if not ok]
     want = dict(EXPECT_COMMON_CONSTS)
@@ -2019,6 +2437,10 @@ def render(arch, info):
                                      info["stats"]["define"]))
     L.append("// Constants: %d, from %s compiled for %s against the kernel's headers_install."
              % (len(info["consts"]), info["cc"], arch))
+    args = [a for s in info["syscalls"] for a in s["args"]]
+    L.append("// Effective widths and flag sets: tools/arguments.toml (%d arguments narrowed "
+             "below their C type, %d flag sets), checked against the kernel source."
+             % (sum(1 for a in args if a["narrowed"]), sum(1 for a in args if a["flags"])))
     ws = [m for a, m in WARNINGS if a == arch]
     if ws:
         L.append("//")
@@ -2026,7 +2448,7 @@ def render(arch, info):
         for w in ws:
             L.append("// - %s" % w)
     L.append("")
-    uses = ["ArchTable", "ArgDef", "ConstDef", "SyscallDef", "Width"]
+    uses = ["ArchTable", "ArgDef", "ConstDef", "FlagSet", "SyscallDef", "Width"]
     L.append("use super::{%s};" % ", ".join(uses))
     L.append("")
     L.append("pub(crate) static TABLE: ArchTable = ArchTable {")
@@ -2050,6 +2472,18 @@ def render(arch, info):
                 L.append("                    width: Width::W%d," % a["bits"])
                 L.append("                    signed: %s," % ("true" if a["signed"] else "false"))
                 L.append("                    pointer: %s," % ("true" if a["pointer"] else "false"))
+                if a["narrowed"]:
+                    L.append("                    narrowed: &[")
+                    for site in a["narrowed"]:
+                        L.append("                        %s," % rust_str(site))
+                    L.append("                    ],")
+                else:
+                    L.append("                    narrowed: &[],")
+                if a["flags"]:
+                    L.append("                    flags: Some(FlagSet { why: %s, at: %s })," % (
+                        rust_str(a["flags"][0]), rust_str(a["flags"][1])))
+                else:
+                    L.append("                    flags: None,")
                 L.append("                },")
             L.append("            ],")
         else:
@@ -2086,6 +2520,7 @@ def generate(tree, work):
     pool = ThreadPoolExecutor(max_workers=2)
     hdr_jobs = {a: pool.submit(headers_install, tree, ARCHES[a], work) for a in arches}
     results = {}
+    facts = ArgumentFacts(load_arguments())
     try:
         for arch in arches:
             cfg = ARCHES[arch]
@@ -2096,10 +2531,12 @@ def generate(tree, work):
             cond = set(re.findall(r"^\s*COND_SYSCALL\((\w+)\)", strip_comments(
                 tree.read("kernel/sys_ni.c")), re.M))
             tables = {"defs": defs, "renames": renames, "asm": asm_syms, "protos": protos,
-                      "types": types, "cond": cond}
+                      "types": types, "cond": cond, "facts": facts,
+                      "prover": facts.prover(tree, arch, env, types)}
             syscalls, stats, table = build_syscalls(tree, arch, cfg, tables)
             results[arch] = {"syscalls": syscalls, "stats": stats, "table": table,
                              "symbols": syms, "wants": wants}
+        facts.finish()
         for arch in arches:
             cfg = ARCHES[arch]
             inc = hdr_jobs[arch].result()
@@ -2133,7 +2570,10 @@ def main():
         src = args.kernel_src
         if os.path.isfile(src):
             print("extracting %s ..." % src, file=sys.stderr)
-            src = extract_tarball(src, os.path.join(work, "src"))
+            spec = load_arguments()
+            cited = {f["file"] for f in list(spec["functions"].values())
+                     + list(spec["macros"].values()) + spec["flag_sets"]}
+            src = extract_tarball(src, os.path.join(work, "src"), frozenset(cited))
         check_man_pages()
         tree = Tree(os.path.abspath(src))
         results = generate(tree, work)
@@ -2164,9 +2604,11 @@ def main():
             if args.verbose:
                 for s in sorted(r["syscalls"], key=lambda s: s["nr"]):
                     print("  %3d %-24s %s" % (s["nr"], s["name"], ", ".join(
-                        "%s%s: %s W%d%s%s" % (a["name"], "/" + a["alias"] if a["alias"] else "",
-                                             a["ty"], a["bits"], " signed" if a["signed"] else "",
-                                             " pointer" if a["pointer"] else "")
+                        "%s%s: %s W%d%s%s%s%s" % (
+                            a["name"], "/" + a["alias"] if a["alias"] else "", a["ty"],
+                            a["bits"], " signed" if a["signed"] else "",
+                            " pointer" if a["pointer"] else "",
+                            " narrowed" if a["narrowed"] else "", " flags" if a["flags"] else "")
                         for a in s["args"]) if s["implemented"] else "(not implemented)"),
                         file=sys.stderr)
             if args.verbose:
@@ -2183,6 +2625,16 @@ def main():
         for arch, msg in WARNINGS:
             print("warning: %s: %s" % (arch, msg), file=sys.stderr)
         if args.check:
+            # Another point release of the same kernel moves lines, not facts: every claim
+            # was checked against the source given, so differences in the line numbers of
+            # kernel citations alone pass (with a note).
+            moved = [c for c in changed if c[1] is not None
+                     and _without_line_numbers(c[1]) == _without_line_numbers(c[2])]
+            changed = [c for c in changed if c not in moved]
+            for path, _, _ in moved:
+                print("note: %s: only the line numbers of kernel citations differ (another "
+                      "%s patch level): regenerate when convenient" % (path, tree.version),
+                      file=sys.stderr)
             if changed:
                 for path, old, new in changed:
                     diff = list(difflib.unified_diff(
@@ -2210,6 +2662,11 @@ def main():
         return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _without_line_numbers(text):
+    """`kernel/fork.c:2965:` -> `kernel/fork.c:_:` (for --check across point releases)."""
+    return re.sub(r"\b([\w./-]+\.[chS]):\d+", r"\1:_", text)
 
 
 def cross_check(arch, syscalls):

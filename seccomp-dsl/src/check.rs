@@ -865,12 +865,21 @@ impl<'a> Lowerer<'a> {
         let min = -(1i128 << (bits - 1));
         let max = (1i128 << bits) - 1;
         if v < min || v > max {
-            self.diags.push(
-                Diagnostic::new(Code::ValueTooWide, format!("value does not fit argument `{}`", name.name))
-                    .at(span, format!("`{}` is {} ({} bits); this value needs more", name.name, arg.ty, bits))
-                    .note(format!("the kernel reads only the low {bits} bits of `{}`: values must be in {min}..={max}", name.name))
-                    .help(format!("compare `{}` with a value in that range, or check that you meant this argument and this constant", name.name)),
-            );
+            let size = if arg.narrowed.is_empty() {
+                format!("({bits} bits)")
+            } else {
+                format!("narrowed to {bits} bits")
+            };
+            let mut d = Diagnostic::new(Code::ValueTooWide, format!("value does not fit argument `{}`", name.name))
+                .at(span, format!("`{}` is {} {size}; this value needs more", name.name, arg.ty))
+                .note(format!("the kernel reads only the low {bits} bits of `{}`: values must be in {min}..={max}", name.name));
+            if let Some(site) = arg.narrowed_at() {
+                d = d.note(format!(
+                    "the kernel narrows `{}` to {bits} bits before using it: {site}",
+                    name.name
+                ));
+            }
+            self.diags.push(d.help(format!("compare `{}` with a value in that range, or check that you meant this argument and this constant", name.name)));
             return None;
         }
         Some((v as u64) & arg.width.mask())

@@ -166,6 +166,16 @@ codes! {
         "`kill_thread` kills only the calling thread: the rest of the process goes on, maybe \
          holding locks the dead thread held, in a state nobody tested. Use `default kill;`, \
          which kills the whole process.";
+    FlagEquality = "S0207", Warning, "flags compared for equality",
+        "The argument is a set of flags the kernel tests bit by bit, ignoring bits it does \
+         not use or accepting flags that change nothing the rule is about (mmap's and \
+         mprotect's `prot`, open's `flags` and `mode`, clone's flags, socket's `type`, ...; \
+         the list, with the kernel lines that show it, is generated with the tables). `==` \
+         and `in` match one exact combination, so a rule that denies `prot == PROT_READ | \
+         PROT_WRITE | PROT_EXEC` is bypassed by the same call with one more bit (`| \
+         PROT_SEM`, `| 0x40`); an allow rule with `!=` lets that combination through the \
+         same way. Test the bits that matter with a mask: `prot & PROT_EXEC != 0`, or \
+         `prot & (PROT_WRITE | PROT_EXEC) == PROT_WRITE | PROT_EXEC`.";
 
     ShadowedRule = "S0301", Warning, "rule never reached",
         "Rules are tried in file order and the first match decides. An earlier rule on the \

@@ -7,7 +7,7 @@
 use crate::check::merge_arch_diags;
 use crate::codegen::constant_action;
 use crate::diag::{Code, Diagnostic};
-use crate::policy::{Action, ArchPolicy, Expr, Policy, Rule, TestOp};
+use crate::policy::{Action, ArchPolicy, Expr, Policy, Rule, Test, TestOp};
 use crate::source::SourceMap;
 
 /// Syscalls that do the same thing: blocking one in a denylist and not the others is a
@@ -138,6 +138,7 @@ fn lint_arch(p: &ArchPolicy) -> Vec<Diagnostic> {
     seccomp_note(p, &mut out);
     absent(p, &mut out);
     pointers(p, &mut out);
+    flag_equality(p, &mut out);
     shadowed(p, &mut out);
     constant_conditions(p, &mut out);
     out
@@ -336,6 +337,74 @@ fn pointers(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// `==`, `in` or `!=` on a set of flags ([`crate::tables::ArgDef::flags`]) the way round
+/// that one more bit gets past the rule: an exact match in a rule that does not permit
+/// (`errno(EPERM) mmap(prot == RWX)` misses `RWX | PROT_SEM`), or an exact mismatch in
+/// one that does (`allow mmap(prot != RWX)` lets `RWX | PROT_SEM` through). A test under
+/// a mask is left alone: the policy chose its bits.
+fn flag_equality(p: &ArchPolicy, out: &mut Vec<Diagnostic>) {
+    for rule in &p.rules {
+        let Some(cond) = &rule.cond else { continue };
+        let mut tests = Vec::new();
+        polar_tests(cond, true, &mut tests);
+        for (t, positive) in tests {
+            let Some(def) = rule.syscall.args.get(usize::from(t.arg)) else {
+                continue;
+            };
+            let Some(flags) = def.flags else { continue };
+            let exact = match t.op {
+                TestOp::Eq(_) | TestOp::In(_) => positive,
+                TestOp::Ne(_) => !positive,
+                _ => continue,
+            };
+            if t.mask != t.width.mask() || exact == rule.action.permits() {
+                continue;
+            }
+            let name = def.name;
+            let label = if exact {
+                "matches one exact combination of flags: the same call with one more flag does not match"
+            } else {
+                "every other combination matches, the excluded one with one more flag too"
+            };
+            let location = flags.at.split(": ").next().unwrap_or(flags.at);
+            let help = match t.op {
+                TestOp::Eq(v) if v != 0 => format!(
+                    "test the bits that matter, whatever else is set: `{name} & {v:#x} == {v:#x}` (all of them set)"
+                ),
+                TestOp::Ne(v) if v != 0 => format!(
+                    "test the bits that matter, whatever else is set: `{name} & {v:#x} != {v:#x}` (not all of them set)"
+                ),
+                _ => format!(
+                    "test the bits that matter with a mask: `{name} & FLAG != 0`, `{name} & (A | B) == A | B`"
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::FlagEquality,
+                    format!("`{name}` is a set of flags: this condition is bypassed by adding one"),
+                )
+                .at(t.span, label)
+                .note(format!(
+                    "the kernel ignores some bits of `{name}`: {} (Linux {}, {location})",
+                    flags.why,
+                    p.arch.kernel_version()
+                ))
+                .help(help),
+            );
+        }
+    }
+}
+
+/// Every test of a condition with its polarity: false under an odd number of `!`.
+fn polar_tests<'a>(e: &'a Expr, positive: bool, out: &mut Vec<(&'a Test, bool)>) {
+    match e {
+        Expr::Test(t) => out.push((t, positive)),
+        Expr::Not(e) => polar_tests(e, !positive, out),
+        Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| polar_tests(e, positive, out)),
+        Expr::Const(_) => {}
     }
 }
 

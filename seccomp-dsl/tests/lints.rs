@@ -80,6 +80,63 @@ fn pointer_compared() {
 }
 
 #[test]
+fn flag_equality_only_the_way_round_that_one_more_bit_gets_past() {
+    let deny = "default allow;\nerrno(EPERM) mmap(prot == PROT_READ | PROT_WRITE | PROT_EXEC);";
+    expect(deny, Code::FlagEquality, 2, 19, "`prot` is a set of flags");
+    let all = findings(deny);
+    assert_eq!(
+        all.iter().filter(|f| f.0 == Code::FlagEquality).count(),
+        1,
+        "{all:#?}"
+    );
+    // `in`, `!(… != …)`, `not in`'s opposite in an allow rule, clone's and socket's flags.
+    for (src, col) in [
+        ("default allow;\nerrno(EPERM) mprotect(prot in {7, 6});", 23),
+        ("default allow;\nerrno(EPERM) mmap(!(prot != 7));", 21),
+        ("default kill;\nallow mmap(prot != 7);", 12),
+        ("default kill;\nallow mmap(prot not in {7, 6});", 12),
+        (
+            "default allow;\nerrno(EPERM) clone(clone_flags == 0x11);",
+            20,
+        ),
+        ("default allow;\nerrno(EPERM) socket(type == SOCK_RAW);", 21),
+        (
+            "default allow;\nkill openat(flags == O_WRONLY | O_CREAT);",
+            13,
+        ),
+    ] {
+        expect(src, Code::FlagEquality, 2, col, "is a set of flags");
+    }
+    // The safe way round, a mask, or an argument that is not a set of flags.
+    for src in [
+        "default kill;\nallow mmap(prot == PROT_READ);",
+        "default allow;\nerrno(EPERM) mmap(prot != PROT_READ);",
+        "default allow;\nerrno(EPERM) mmap(prot & PROT_EXEC != 0);",
+        "default allow;\nerrno(EPERM) mmap(prot & 7 == 7);",
+        "default allow;\nerrno(EPERM) mmap(fd == 3);",
+        "default allow;\nerrno(EPERM) socket(domain == AF_PACKET);",
+    ] {
+        expect_none(src, Code::FlagEquality);
+    }
+}
+
+#[test]
+fn flag_equality_suggests_the_mask_of_the_same_bits() {
+    let out = compile_str(
+        "lint.sc",
+        "default allow;\nerrno(EPERM) mmap(prot == PROT_WRITE | PROT_EXEC);",
+    );
+    let lints = seccomp_dsl::lint::lint(out.policy.as_ref().unwrap());
+    let d = lints.iter().find(|d| d.code == Code::FlagEquality).unwrap();
+    let text = format!("{d:?}");
+    assert!(text.contains("`prot & 0x6 == 0x6`"), "{text}");
+    assert!(
+        text.contains("mm/mmap.c:"),
+        "the note cites the kernel: {text}"
+    );
+}
+
+#[test]
 fn dangerous_syscall() {
     let src = format!("default kill;\n{ESSENTIALS}\nallow read, bpf;");
     expect(&src, Code::DangerousSyscall, 3, 13, "allows `bpf`");

@@ -4,6 +4,11 @@
 //! source tree (syscall tables, `SYSCALL_DEFINEn` definitions, `include/linux/syscalls.h`,
 //! man-page synopses for unnamed prototypes) and from the target's C headers for constants.
 //! Nothing in them is written by hand; CI re-runs the generator in `--check` mode.
+//!
+//! What the kernel does with an argument beyond its C type comes from
+//! `tools/arguments.toml`, whose every claim the generator checks against the same source:
+//! the effective [`ArgDef::width`] of arguments the kernel narrows (with the lines that
+//! show it in [`ArgDef::narrowed`]) and the [`ArgDef::flags`] of flag arguments.
 
 mod gen_aarch64;
 mod gen_x86_64;
@@ -13,8 +18,10 @@ use std::fmt;
 /// How many low bits of a syscall argument the kernel reads.
 ///
 /// The syscall entry casts each 64-bit register to the C type of the parameter, so an `int`
-/// argument only ever sees the low 32 bits, an `umode_t` the low 16. A filter that compared
-/// more bits than the kernel reads would let garbage in the high bits slip past a deny rule.
+/// argument only ever sees the low 32 bits, an `umode_t` the low 16; some code narrows an
+/// `unsigned long` further (`lower_32_bits(clone_flags)`). A filter that compared more bits
+/// than the kernel reads would let garbage in the high bits slip past a deny rule; one that
+/// compared fewer would let values that differ in the high bits through an allow rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Width {
     W8,
@@ -54,7 +61,8 @@ pub struct ArgDef {
     pub alias: Option<&'static str>,
     /// The C type as the kernel declares it, `__user` removed (for messages and lints).
     pub ty: &'static str,
-    /// The bits the kernel reads.
+    /// The bits the kernel reads: the C type's width, or fewer where every use of the
+    /// value narrows it first (then `narrowed` says where).
     pub width: Width,
     /// Whether the C type is signed (`int`, `long`, `pid_t`...): only for lints, the
     /// comparison itself is always unsigned at `width`.
@@ -62,6 +70,33 @@ pub struct ArgDef {
     /// Whether the argument is a pointer (the kernel reads memory it points to, which a
     /// filter cannot see).
     pub pointer: bool,
+    /// Why `width` is narrower than `ty` (`unsigned long clone_flags` read as 32 bits): the
+    /// kernel source lines, `file:line: text`, of every use of the value down to the cast,
+    /// macro or parameter that narrows it, as checked by the generator. Empty when `width`
+    /// is the C type's.
+    pub narrowed: &'static [&'static str],
+    /// Set when the argument is a set of flags whose bits the kernel tests one by one,
+    /// ignoring bits it does not use (mmap's `prot`): `prot == X` is then bypassed by
+    /// `X | bit`, which lint S0207 points out.
+    pub flags: Option<FlagSet>,
+}
+
+/// Why an argument is a set of flags (see [`ArgDef::flags`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlagSet {
+    /// What the kernel does with the bits (`unknown O_* bits are dropped`).
+    pub why: &'static str,
+    /// The kernel source line that shows it, `file:line: text`.
+    pub at: &'static str,
+}
+
+impl ArgDef {
+    /// For a narrowed argument, the last kernel line `narrowed` cites (`include/linux/
+    /// file.h:66: extern struct file *fget(unsigned int fd);`): a place where the value is
+    /// narrowed, short enough for a message.
+    pub fn narrowed_at(&self) -> Option<&'static str> {
+        self.narrowed.last().copied()
+    }
 }
 
 /// A syscall of one architecture.

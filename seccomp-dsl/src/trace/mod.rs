@@ -595,8 +595,10 @@ mod tests {
         assert_eq!(sockets.len(), 4);
         assert_eq!(sockets[0]["args"][0]["op"], "SCMP_CMP_MASKED_EQ");
         assert_eq!(sockets[0]["args"][0]["value"], 0xffff_ffffu64);
+        // clone_flags too: the kernel reads only `lower_32_bits(clone_flags)`.
         let clone = entries.iter().find(|e| e["names"][0] == "clone").unwrap();
-        assert_eq!(clone["args"][0]["op"], "SCMP_CMP_EQ");
+        assert_eq!(clone["args"][0]["op"], "SCMP_CMP_MASKED_EQ");
+        assert_eq!(clone["args"][0]["value"], 0xffff_ffffu64);
     }
 
     #[test]

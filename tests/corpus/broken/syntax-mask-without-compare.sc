@@ -3,7 +3,7 @@
 default kill;
 allow openat(flags & O_ACCMODE);
 allow openat(flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL && mode & 0o077 == 0);
-allow clone(clone_flags & 0xffff_ffff_0000_0000 == 0 && clone_flags & CLONE_THREAD != 0);
+allow clone(newsp & 0xffff_ffff_0000_0000 == 0 && clone_flags & CLONE_THREAD != 0);
 allow mmap(addr & 0xfff == 0 && offset & 0xfff == 0);
 allow mmap(flags & 0x8000_0000_0000_0000 == 0x8000_0000_0000_0000);
 allow exit_group, rt_sigreturn, restart_syscall;
