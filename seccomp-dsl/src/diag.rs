@@ -34,14 +34,14 @@ impl Severity {
 }
 
 /// A span with an optional message shown under it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Label {
     pub span: Span,
     pub message: String,
 }
 
 /// A concrete fix: replace the text under `span` with `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Suggestion {
     pub span: Span,
     pub replacement: String,
@@ -49,7 +49,7 @@ pub struct Suggestion {
 }
 
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
@@ -230,20 +230,39 @@ fn clamp(r: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
     r.start.min(len)..r.end.min(len)
 }
 
+/// The longest name (in characters) compared by edit distance. Real names are short (the
+/// longest kernel constant has about 40 characters); past this a name is only matched as
+/// a prefix, so that a megabyte-long name costs linear time, not `O(n * m)` per
+/// candidate.
+pub const MAX_SUGGEST_LEN: usize = 64;
+
 /// The closest candidate to `name` by edit distance, if close enough to be a plausible typo.
+///
+/// The work is bounded: a candidate whose length differs from `name`'s by more than the
+/// allowed distance is skipped without computing it (the distance is at least that
+/// difference), and a name longer than [`MAX_SUGGEST_LEN`] only matches a candidate it
+/// starts with or that starts with it.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = strsim::damerau_levenshtein(name, c);
         // Also catch a missing or extra prefix/suffix such as `openat` for `openat2`.
-        let d = if c.starts_with(name) || name.starts_with(c) {
-            d.min(limit)
+        let prefix = c.starts_with(name) || name.starts_with(c);
+        let d = if len > MAX_SUGGEST_LEN || c.len() > 4 * MAX_SUGGEST_LEN {
+            if !prefix {
+                continue;
+            }
+            limit
         } else {
-            d
+            if len.abs_diff(c.chars().count()) > limit && !prefix {
+                continue;
+            }
+            let d = strsim::damerau_levenshtein(name, c);
+            if prefix { d.min(limit) } else { d }
         };
         if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));

@@ -5,6 +5,75 @@
 //! `file:line:col` and a caret.
 
 use std::fmt;
+use std::io::{self, Read as _};
+use std::path::Path;
+
+/// The largest policy file (root or included) read, in bytes: 1 MiB, about 70 times
+/// Docker's default profile. A larger file is refused before it is read, so that
+/// `include "/dev/zero"` or a runaway generated file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a policy file: only a regular file of at most [`MAX_FILE_BYTES`], as UTF-8.
+///
+/// Every front end reads policies through this function (the root file of `scc` and
+/// [`crate::compile_file`], `include`s, the proc-macro), because reading whatever a path
+/// names is a denial of service: `/dev/zero` never ends, and opening a FIFO blocks until a
+/// writer comes. The path is checked before it is opened (so a FIFO is never opened;
+/// on Linux it is also opened with `O_NONBLOCK`, which regular files ignore, against a
+/// FIFO swapped in between) and the open file again, and the read stops one byte past
+/// the limit whatever the file claims.
+pub fn read_policy_file(path: &Path) -> io::Result<String> {
+    regular(&std::fs::metadata(path)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // `O_NONBLOCK` on these architectures (asm-generic/fcntl.h).
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path)?;
+    let len = regular(&file.metadata()?)?;
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} KiB, the limit for a policy file",
+                MAX_FILE_BYTES >> 10
+            ),
+        )
+    };
+    if len > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// The length of a regular file; an error naming what else it is.
+fn regular(meta: &std::fs::Metadata) -> io::Result<u64> {
+    if meta.is_file() {
+        return Ok(meta.len());
+    }
+    let what = if meta.is_dir() {
+        "is a directory, not a policy file"
+    } else {
+        "is not a regular file (a device, FIFO or socket): only regular files are read"
+    };
+    Err(io::Error::new(io::ErrorKind::InvalidInput, what))
+}
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
