@@ -251,7 +251,7 @@ impl Flattener<'_> {
                 Ok(l) => l,
                 Err(e) => {
                     self.diags.push(unreadable(e).help(
-                        "include paths are relative to the directory of the file that includes them; only regular files are read",
+                        "include paths are relative to the directory of the file that includes them",
                     ));
                     continue;
                 }

@@ -137,8 +137,29 @@ impl Diagnostic {
 
     /// Renders like rustc: `error[S0101]: ...`, `--> file:line:col`, the source line with a
     /// caret under the span, then `= note:` / `= help:` lines. `color` adds ANSI styles.
+    ///
+    /// Only the lines under the labels are handed to the renderer, so rendering costs
+    /// the size of those lines, not of the file (a policy with a hundred thousand errors
+    /// is not quadratic); lines too long to show ([`MAX_SNIPPET`]) are left out and the
+    /// diagnostic is shown without them.
     pub fn render(&self, sources: &SourceMap, color: bool) -> String {
         use annotate_snippets::{AnnotationKind, Group, Level, Patch, Renderer, Snippet};
+
+        let mut labels: Vec<(&Label, bool)> = Vec::new();
+        if let Some(p) = &self.primary {
+            labels.push((p, true));
+        }
+        labels.extend(self.secondary.iter().map(|l| (l, false)));
+        let spans = labels
+            .iter()
+            .map(|(l, _)| l.span)
+            .chain(self.suggestion.iter().map(|s| s.span));
+        if spans
+            .clone()
+            .any(|s| window(sources, s, s).len() > MAX_SNIPPET)
+        {
+            return self.render_without_source(sources);
+        }
 
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -148,12 +169,7 @@ impl Diagnostic {
         let title = level.primary_title(&self.message).id(self.code.id());
         let mut group = Group::with_title(title);
 
-        // One snippet per file, primary file first.
-        let mut labels: Vec<(&Label, bool)> = Vec::new();
-        if let Some(p) = &self.primary {
-            labels.push((p, true));
-        }
-        labels.extend(self.secondary.iter().map(|l| (l, false)));
+        // One snippet per file, primary file first, over the lines of its labels.
         let mut files: Vec<_> = labels.iter().map(|(l, _)| l.span.file).collect();
         files.dedup();
         let mut seen = Vec::new();
@@ -163,15 +179,25 @@ impl Diagnostic {
             }
             seen.push(file);
             let src = sources.file(file);
-            let mut snippet = Snippet::source(src.text.as_str()).path(src.name.as_str());
-            for (label, primary) in labels.iter().filter(|(l, _)| l.span.file == file) {
+            let here: Vec<&(&Label, bool)> =
+                labels.iter().filter(|(l, _)| l.span.file == file).collect();
+            let first = here.iter().map(|(l, _)| l.span).min_by_key(|s| s.start);
+            let last = here.iter().map(|(l, _)| l.span).max_by_key(|s| s.end);
+            let (Some(first), Some(last)) = (first, last) else {
+                continue;
+            };
+            let w = window(sources, first, last);
+            let line = src.line_col(w.start).0;
+            let mut snippet = Snippet::source(&src.text[w.clone()])
+                .line_start(line)
+                .path(src.name.as_str());
+            for (label, primary) in here {
                 let kind = if *primary {
                     AnnotationKind::Primary
                 } else {
                     AnnotationKind::Context
                 };
-                let range = clamp(label.span.range(), src.text.len());
-                let mut ann = kind.span(range);
+                let mut ann = kind.span(within(label.span.range(), &w));
                 if !label.message.is_empty() {
                     ann = ann.label(label.message.as_str());
                 }
@@ -188,12 +214,15 @@ impl Diagnostic {
         let mut report = vec![group];
         if let Some(s) = &self.suggestion {
             let src = sources.file(s.span.file);
+            let w = window(sources, s.span, s.span);
+            let line = src.line_col(w.start).0;
             report.push(
                 Level::HELP.secondary_title(s.message.as_str()).element(
-                    Snippet::source(src.text.as_str())
+                    Snippet::source(&src.text[w.clone()])
+                        .line_start(line)
                         .path(src.name.as_str())
                         .patch(Patch::new(
-                            clamp(s.span.range(), src.text.len()),
+                            within(s.span.range(), &w),
                             s.replacement.as_str(),
                         )),
                 ),
@@ -205,6 +234,36 @@ impl Diagnostic {
             Renderer::plain()
         };
         let mut out = renderer.render(&report);
+        out.push('\n');
+        out
+    }
+
+    /// The rendering for labels on lines too long to show: the message, `--> file:line:col`
+    /// of each label, notes, help and the suggestion's message.
+    fn render_without_source(&self, sources: &SourceMap) -> String {
+        let mut out = format!(
+            "{}[{}]: {}\n",
+            self.severity.as_str(),
+            self.code.id(),
+            self.message
+        );
+        for l in self.primary.iter().chain(&self.secondary) {
+            let _ = write!(out, " --> {}", sources.location(l.span));
+            if !l.message.is_empty() {
+                let _ = write!(out, ": {}", l.message);
+            }
+            out.push('\n');
+        }
+        out.push_str("  = note: the line is too long to show\n");
+        for n in &self.notes {
+            let _ = writeln!(out, "  = note: {n}");
+        }
+        for h in &self.help {
+            let _ = writeln!(out, "  = help: {h}");
+        }
+        if let Some(s) = &self.suggestion {
+            let _ = writeln!(out, "  = help: {}: `{}`", s.message, s.replacement);
+        }
         out.push('\n');
         out
     }
@@ -226,8 +285,22 @@ impl Diagnostic {
     }
 }
 
-fn clamp(r: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
-    r.start.min(len)..r.end.min(len)
+/// The longest source excerpt a diagnostic shows: longer lines (a generated one-line
+/// policy) are left out, so that rendering stays proportional to what is shown.
+pub const MAX_SNIPPET: usize = 16 << 10;
+
+/// The byte range of the whole lines from `first`'s start to `last`'s end.
+fn window(sources: &SourceMap, first: Span, last: Span) -> std::ops::Range<usize> {
+    let src = sources.file(first.file);
+    let a = src.line_col(first.start as usize).0;
+    let b = src.line_col(last.end as usize).0.max(a);
+    src.line_range(a, b)
+}
+
+/// `r` relative to the window `w` (clamped into it).
+fn within(r: std::ops::Range<usize>, w: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let clamp = |x: usize| x.clamp(w.start, w.end) - w.start;
+    clamp(r.start)..clamp(r.end)
 }
 
 /// The longest name (in characters) compared by edit distance. Real names are short (the

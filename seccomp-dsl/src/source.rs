@@ -132,27 +132,62 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` every [`MARK_EVERY`] bytes or so (on
+    /// character boundaries), so that a column costs at most that much counting: a
+    /// one-line file of a hundred thousand errors is not quadratic.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between two entries of [`SourceFile`]'s character marks.
+const MARK_EVERY: usize = 1024;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut marks = vec![(0, 0)];
+        let mut chars = 0;
+        for (i, _) in text.char_indices() {
+            if i >= marks.last().map_or(0, |m| m.0) + MARK_EVERY {
+                marks.push((i, chars));
+            }
+            chars += 1;
+        }
         SourceFile {
             name,
             text,
             line_starts,
+            marks,
         }
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let (at, chars) = self.marks[self.marks.partition_point(|m| m.0 <= offset) - 1];
+        chars + self.text[at..offset].chars().count()
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        let col = self.chars_before(offset) - self.chars_before(start) + 1;
         (line + 1, col)
+    }
+
+    /// The byte range of the 1-based lines `first..=last`, newline of the last excluded.
+    pub fn line_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts[first - 1];
+        let end = self
+            .line_starts
+            .get(last)
+            .map_or(self.text.len(), |&e| e - 1);
+        start..end.max(start)
     }
 
     /// The text of a 1-based line, without its newline.
