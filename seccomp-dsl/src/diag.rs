@@ -348,3 +348,43 @@ pub fn did_you_mean<'a>(
 pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     diags.iter().map(|d| d.render(sources, color)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_kept_for_typos_and_bounded_for_huge_names() {
+        let names = ["openat", "openat2", "read", "readv"];
+        assert_eq!(did_you_mean("opnat", names), Some("openat"));
+        assert_eq!(did_you_mean("openat3", names), Some("openat"));
+        // A megabyte name: only prefix matches, no edit distance (which took a minute).
+        let huge = format!("read{}", "x".repeat(1 << 20));
+        assert_eq!(did_you_mean(&huge, names), Some("read"));
+        assert_eq!(did_you_mean(&"x".repeat(1 << 20), names), None);
+        // A candidate whose length rules it out is not compared.
+        assert_eq!(did_you_mean("rx", ["readlinkat"]), None);
+    }
+
+    #[test]
+    fn a_label_on_a_huge_line_is_shown_without_the_line() {
+        let mut sources = SourceMap::new();
+        let text = format!("default kill; allow {};", "x".repeat(MAX_SNIPPET));
+        let f = sources.add("p.sc", text.as_str());
+        let d = Diagnostic::new(Code::UnknownSyscall, "unknown syscall")
+            .at(Span::new(f, 20, 21), "here");
+        let out = d.render(&sources, false);
+        assert!(out.contains(" --> p.sc:1:21: here"), "{out}");
+        assert!(out.len() < 1000, "{out}");
+        // A normal line: the snippet, with its real line number.
+        let f = sources.add("q.sc", "// one\n// two\ndefault kill; allow nosuch;\n");
+        let d = Diagnostic::new(Code::UnknownSyscall, "unknown syscall")
+            .at(Span::new(f, 34, 40), "here");
+        let out = d.render(&sources, false);
+        assert!(
+            out.contains("q.sc:3:21") && out.contains("3 | default kill; allow nosuch;"),
+            "{out}"
+        );
+        assert!(!out.contains("// one"), "{out}");
+    }
+}

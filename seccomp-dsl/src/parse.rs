@@ -1073,6 +1073,47 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_bounded_before_pest_recurses() {
+        // `write(` is one level: 63 more parentheses is the limit.
+        let at = |n: usize| {
+            format!(
+                "default kill; allow write({}fd == 1{});",
+                "(".repeat(n),
+                ")".repeat(n)
+            )
+        };
+        ok(&at(MAX_NESTING - 1));
+        let d = err(&at(MAX_NESTING));
+        assert_eq!(d.code, Code::NestingTooDeep);
+        let col = "default kill; allow write(".len() + MAX_NESTING - 1;
+        assert_eq!(d.span().map(|s| s.range()), Some(col..col + 1));
+        // Each `!` is a level, `!=` is not; a parenthesis closes its levels.
+        ok(&format!(
+            "default kill; allow write({}fd == 1);",
+            "!".repeat(MAX_NESTING - 1)
+        ));
+        assert_eq!(
+            err(&format!(
+                "default kill; allow write({}fd == 1);",
+                "!".repeat(MAX_NESTING)
+            ))
+            .code,
+            Code::NestingTooDeep
+        );
+        ok(&format!(
+            "default kill; allow write({});",
+            vec!["(fd != 1)"; 1000].join(" && ")
+        ));
+        // Block comments inside block comments; deep nesting inside a comment or a
+        // string is not code.
+        let comments =
+            |n: usize| format!("/*{}{} default kill;", "/*".repeat(n - 1), "*/".repeat(n));
+        ok(&comments(MAX_NESTING));
+        assert_eq!(err(&comments(MAX_NESTING + 1)).code, Code::NestingTooDeep);
+        ok(&format!("// {}\ndefault kill;", "(".repeat(1000)));
+    }
+
+    #[test]
     fn nested_comments_and_keywords_as_names() {
         let f = ok("/* a /* b */ c */ default kill; allow kill(pid == 0 && sig == 0), @default;");
         assert_eq!(f.items.len(), 2);

@@ -281,3 +281,63 @@ fn a_filter_that_does_not_implement_the_policy_is_caught() {
     assert_eq!(v[0]["disagreements"][0]["policy"], "errno(EACCES)");
     assert_eq!(v[0]["disagreements"][0]["bpf"], "allow");
 }
+
+/// Issue 12, point 3: `const EPERM = 0;` made `errno(EPERM)` mean `errno(0)` (the call
+/// "succeeds" without running) while `scc check` showed `errno(EPERM)` beside the
+/// result. Now the redefinition is refused, and a rule's names are shown with what they
+/// stood for.
+#[test]
+fn names_are_shown_with_their_values_and_kernel_constants_cannot_be_redefined() {
+    let dir = temp_dir("check-values");
+    std::fs::write(
+        dir.join("eperm.sc"),
+        "default allow;\nconst EPERM = 0;\nerrno(EPERM) openat;\n",
+    )
+    .unwrap();
+    let run = check(&dir, &["eperm.sc", "openat"]);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error[S0113]: `EPERM` is a kernel constant")
+            && run.stderr.contains("eperm.sc:2:7")
+            && run.stderr.contains("the kernel's `EPERM` is 1"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(
+        dir.join("deny.sc"),
+        "default allow;\nconst DENY = 0;\nerrno(DENY) openat(flags & O_ACCMODE == O_RDONLY);\n",
+    )
+    .unwrap();
+    let run = check(
+        &dir,
+        &[
+            "--arch",
+            "x86_64",
+            "deny.sc",
+            "openat(AT_FDCWD, 0, O_RDONLY)",
+        ],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "x86_64: errno(0)  (deny.sc:3: errno(DENY) openat(flags & O_ACCMODE == O_RDONLY);  where DENY = 0, O_ACCMODE = 3, O_RDONLY = 0)\n"
+    );
+    let run = check(
+        &dir,
+        &[
+            "--arch",
+            "x86_64",
+            "--format",
+            "json",
+            "deny.sc",
+            "openat(AT_FDCWD, 0, O_RDONLY)",
+        ],
+    );
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v[0]["outcomes"][0]["names"][0],
+        serde_json::json!({"name": "DENY", "value": 0})
+    );
+}
