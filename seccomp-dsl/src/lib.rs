@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The pipeline runs one way, one module per stage:
-//! source → [`parse`] (pest grammar) → [`ast`] → [`check`] (names, constants, groups,
+//! source → [`parse`] (pest grammar) → [`ast`] → [`check`](mod@check) (names, constants, groups,
 //! includes, widths, per architecture) → [`policy`] (the checked meaning) → [`codegen`]
 //! (decision diagram, optimal search trees, layout) → [`bpf`] (instructions, verifier,
 //! interpreter, disassembler). [`eval`] evaluates a checked policy directly and is the

@@ -147,12 +147,10 @@ impl SourceFile {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let mut marks = vec![(0, 0)];
-        let mut chars = 0;
-        for (i, _) in text.char_indices() {
+        for (chars, (i, _)) in text.char_indices().enumerate() {
             if i >= marks.last().map_or(0, |m| m.0) + MARK_EVERY {
                 marks.push((i, chars));
             }
-            chars += 1;
         }
         SourceFile {
             name,
