@@ -3,14 +3,20 @@
 //! that two policies can be compared exactly ([`crate::diff`]), whatever their
 //! conditions.
 //!
-//! A variable is one bit of one argument, ordered argument 0 first and, within an
-//! argument, the most significant bit first; so a test `x & mask op value` is a chain of
-//! at most one node per bit of `mask` (a comparator read from the top bit down), `in`
-//! of `n` values a trie of at most `64 n` nodes, and a 32-bit argument (whose masks
-//! never reach the high word) never tests bits 32..64. Nodes are hash-consed and
-//! reduced (no node whose two children are equal), so one function has exactly one
-//! node: two policies decide a syscall the same way if and only if their diagrams are
-//! the same node of one [`Manager`].
+//! A variable is one bit of one argument. A test `x & mask op value` is a chain of at
+//! most one node per bit of `mask` (a comparator read from the top bit down), `in` of
+//! `n` values a trie of at most `64 n` nodes, and a 32-bit argument (whose masks never
+//! reach the high word) never tests bits 32..64. Nodes are hash-consed and reduced (no
+//! node whose two children are equal), so one function has exactly one node: two
+//! policies decide a syscall the same way if and only if their diagrams are the same
+//! node of one [`Manager`].
+//!
+//! The order of the variables decides the size. [`Order::arg_major`] (argument 0
+//! first, each argument's high bit first) keeps conditions on separate arguments
+//! small and is the order results are shown in; [`Order::first_seen`] follows the order
+//! in which the conditions test the bits, as the compiler's own decision diagram does,
+//! so that conditions that pair bits of different arguments (`a & 1 != 0 && b & 1 != 0
+//! || a & 2 != 0 && b & 2 != 0 || ...`, exponential in the first order) stay linear.
 //!
 //! Diagrams are *multi-terminal*: a leaf holds a value, `0` and `1` for conditions
 //! (false, true), and larger values for actions (a policy's decision for a syscall is a
@@ -19,6 +25,7 @@
 //! memory; exceeding it is [`TooBig`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::policy::{Expr, Test, TestOp};
 use crate::region::Cube;
@@ -39,7 +46,7 @@ const LEAF: u16 = u16::MAX;
 pub struct TooBig;
 
 /// A node: a leaf (`var == LEAF`, its value in `lo`) or a test of bit `var` (see
-/// [`var_of`]), `lo` when the bit is 0 and `hi` when it is 1.
+/// [`Order`]), `lo` when the bit is 0 and `hi` when it is 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Node {
     var: u16,
@@ -47,14 +54,65 @@ struct Node {
     hi: Id,
 }
 
-/// The variable of bit `bit` of argument `arg`: arguments in order, high bits first.
-fn var_of(arg: u8, bit: u32) -> u16 {
-    u16::from(arg) * 64 + (63 - bit) as u16
+/// The order of the variables: each (argument, bit) has a level, smaller nearer the
+/// root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    /// Level of bit `b` of argument `a` at `a * 64 + b`.
+    level: Vec<u16>,
+    /// (argument, bit) of each level.
+    var: Vec<(u8, u8)>,
 }
 
-/// The argument and bit of a variable.
-fn arg_bit(var: u16) -> (usize, u32) {
-    (usize::from(var / 64), 63 - u32::from(var % 64))
+impl Order {
+    /// Argument 0 first, each argument's most significant bit first.
+    pub fn arg_major() -> Order {
+        Order::from_sequence((0..6u8).flat_map(|a| (0..64u8).rev().map(move |b| (a, b))))
+    }
+
+    /// The bits in the order `tests` (argument, mask) first test them, each mask read
+    /// from its high bit down; then every other bit, argument-major.
+    pub fn first_seen(tests: impl IntoIterator<Item = (u8, u64)>) -> Order {
+        let seen = tests.into_iter().flat_map(|(a, m)| {
+            (0..64u8)
+                .rev()
+                .filter(move |b| m >> b & 1 == 1)
+                .map(move |b| (a, b))
+        });
+        let rest = (0..6u8).flat_map(|a| (0..64u8).rev().map(move |b| (a, b)));
+        Order::from_sequence(seen.chain(rest))
+    }
+
+    fn from_sequence(seq: impl IntoIterator<Item = (u8, u8)>) -> Order {
+        let mut level = vec![u16::MAX; 6 * 64];
+        let mut var = Vec::with_capacity(6 * 64);
+        for (a, b) in seq {
+            let i = usize::from(a) * 64 + usize::from(b);
+            if level[i] == u16::MAX {
+                level[i] = var.len() as u16;
+                var.push((a, b));
+            }
+        }
+        Order { level, var }
+    }
+
+    /// The variable of bit `bit` of argument `arg`.
+    fn level(&self, arg: u8, bit: u32) -> u16 {
+        self.level[usize::from(arg) * 64 + bit as usize]
+    }
+
+    /// The argument and bit of a variable.
+    fn arg_bit(&self, var: u16) -> (usize, u32) {
+        let (a, b) = self.var[usize::from(var)];
+        (usize::from(a), u32::from(b))
+    }
+
+    fn is_arg_major(&self) -> bool {
+        self.var
+            .iter()
+            .enumerate()
+            .all(|(i, &(a, b))| i == usize::from(a) * 64 + 63 - usize::from(b))
+    }
 }
 
 /// The nodes of a set of diagrams, hash-consed, with a budget.
@@ -63,15 +121,25 @@ pub struct Manager {
     nodes: Vec<Node>,
     unique: HashMap<Node, Id>,
     budget: usize,
+    order: Arc<Order>,
 }
 
 impl Manager {
-    /// An empty manager that refuses to hold more than `budget` nodes.
+    /// An empty manager in [`Order::arg_major`] that refuses to hold more than `budget`
+    /// nodes.
     pub fn new(budget: usize) -> Manager {
+        static ARG_MAJOR: std::sync::OnceLock<Arc<Order>> = std::sync::OnceLock::new();
+        let order = ARG_MAJOR.get_or_init(|| Arc::new(Order::arg_major()));
+        Manager::with_order(order.clone(), budget)
+    }
+
+    /// An empty manager with this order of the variables.
+    pub fn with_order(order: Arc<Order>, budget: usize) -> Manager {
         let mut m = Manager {
             nodes: Vec::new(),
             unique: HashMap::new(),
             budget,
+            order,
         };
         m.intern(Node {
             var: LEAF,
@@ -143,8 +211,59 @@ impl Manager {
     }
 
     /// `(arg & mask) op value` on the bits of `mask`, unsigned: `less`, `equal` and
-    /// `greater` say whether the test holds in each case.
+    /// `greater` say whether the test holds in each case. Built as a chain from the low
+    /// bit up, which needs each argument's high bits first: in another order it is
+    /// built in a scratch manager and imported.
     fn compare(
+        &mut self,
+        arg: u8,
+        mask: u64,
+        value: u64,
+        outcomes: [bool; 3],
+    ) -> Result<Id, TooBig> {
+        if self.high_bits_first(arg, mask) {
+            return self.chain(arg, mask, value, outcomes);
+        }
+        let mut scratch = Manager::new(usize::MAX);
+        let root = scratch.chain(arg, mask, value, outcomes)?;
+        self.import(&scratch, root)
+    }
+
+    /// Whether the bits of `mask` of `arg` come high bit first in this order.
+    fn high_bits_first(&self, arg: u8, mask: u64) -> bool {
+        let levels: Vec<u16> = (0..64u32)
+            .rev()
+            .filter(|b| mask >> b & 1 == 1)
+            .map(|b| self.order.level(arg, b))
+            .collect();
+        levels.windows(2).all(|w| w[0] < w[1])
+    }
+
+    /// A diagram of another manager, rebuilt in this one's order.
+    pub fn import(&mut self, other: &Manager, root: Id) -> Result<Id, TooBig> {
+        let mut map: HashMap<Id, Id> = HashMap::new();
+        let mut stack = vec![(root, false)];
+        while let Some((id, expanded)) = stack.pop() {
+            if map.contains_key(&id) {
+                continue;
+            }
+            let n = other.node(id);
+            if n.var == LEAF {
+                let v = self.leaf(n.lo);
+                map.insert(id, v);
+            } else if expanded {
+                let (arg, bit) = other.order.arg_bit(n.var);
+                let x = self.mk(self.order.level(arg as u8, bit), FALSE, TRUE)?;
+                let r = self.ite(x, map[&n.hi], map[&n.lo])?;
+                map.insert(id, r);
+            } else {
+                stack.extend([(id, true), (n.lo, false), (n.hi, false)]);
+            }
+        }
+        Ok(map[&root])
+    }
+
+    fn chain(
         &mut self,
         arg: u8,
         mask: u64,
@@ -170,7 +289,7 @@ impl Manager {
             } else {
                 (less, below)
             };
-            below = self.mk(var_of(arg, bit), lo, hi)?;
+            below = self.mk(self.order.level(arg, bit), lo, hi)?;
         }
         Ok(below)
     }
@@ -385,7 +504,7 @@ impl Manager {
 
     /// The condition rooted at `a` (leaves 0 and 1), copied out of the manager.
     pub fn extract(&self, a: Id) -> ArgSet {
-        let mut m = Manager::new(usize::MAX);
+        let mut m = Manager::with_order(self.order.clone(), usize::MAX);
         let mut map: HashMap<Id, Id> = HashMap::from([(FALSE, FALSE), (TRUE, TRUE)]);
         // Children before parents: a post-order walk without recursion.
         let mut stack = vec![(a, false)];
@@ -417,8 +536,8 @@ pub struct ArgSet {
 
 impl PartialEq for ArgSet {
     fn eq(&self, other: &ArgSet) -> bool {
-        // Reduced and built the same way: equal sets have equal shapes.
-        self.shape() == other.shape()
+        // Reduced, in one order: equal sets have equal shapes.
+        self.m.order == other.m.order && self.shape() == other.shape()
     }
 }
 
@@ -485,7 +604,7 @@ impl ArgSet {
             if n.var == LEAF {
                 return n.lo == 1;
             }
-            let (arg, bit) = arg_bit(n.var);
+            let (arg, bit) = self.m.order.arg_bit(n.var);
             id = if args[arg] >> bit & 1 == 1 {
                 n.hi
             } else {
@@ -507,20 +626,65 @@ impl ArgSet {
             if n.lo != FALSE {
                 id = n.lo;
             } else {
-                let (arg, bit) = arg_bit(n.var);
+                let (arg, bit) = self.m.order.arg_bit(n.var);
                 args[arg] |= 1 << bit;
                 id = n.hi;
             }
         }
     }
 
+    /// The same set in [`Order::arg_major`], which [`by_argument`](Self::by_argument)
+    /// and the per-argument views need; `None` when that takes more than `budget` nodes.
+    pub fn arg_major(&self, budget: usize) -> Option<ArgSet> {
+        if self.m.order.is_arg_major() {
+            return Some(self.clone());
+        }
+        let mut m = Manager::new(budget);
+        let root = m.import(&self.m, self.root).ok()?;
+        Some(m.extract(root))
+    }
+
+    /// The set as disjoint boxes, one per path to true: each fixes some bits of each
+    /// argument (`x & mask == value`). In any order; at most `cap`, and whether that is
+    /// all of them.
+    pub fn boxes(&self, cap: usize) -> (Vec<[Cube; 6]>, bool) {
+        let mut out = Vec::new();
+        let mut stack = vec![(self.root, [Cube::ANY; 6])];
+        while let Some((id, c)) = stack.pop() {
+            let n = self.m.node(id);
+            if n.var == LEAF {
+                if n.lo == 1 {
+                    if out.len() == cap {
+                        return (out, false);
+                    }
+                    out.push(c);
+                }
+                continue;
+            }
+            let (arg, bit) = self.m.order.arg_bit(n.var);
+            let b = 1u64 << bit;
+            let mut hi = c;
+            hi[arg].mask |= b;
+            hi[arg].value |= b;
+            let mut lo = c;
+            lo[arg].mask |= b;
+            stack.push((n.hi, hi));
+            stack.push((n.lo, lo));
+        }
+        (out, true)
+    }
+
     /// The set as alternatives that each constrain every argument on its own: the set is
     /// the union of the products `arg0 in s[0] && ... && arg5 in s[5]` (`None`: any
     /// value), which are disjoint. Argument by argument, the values of one argument that
     /// lead to the same condition on the later ones form one set, so this is the fewest
-    /// such products for this order of the arguments. At most `cap` alternatives; `Err`
-    /// with how many there would be at least when there are more.
-    pub fn by_argument(&self, cap: usize) -> Result<Vec<[Option<ArgSet>; 6]>, usize> {
+    /// such products for this order of the arguments. At most `cap` alternatives, and
+    /// whether that is all of them.
+    pub fn by_argument(&self, cap: usize) -> (Vec<[Option<ArgSet>; 6]>, bool) {
+        assert!(
+            self.m.order.is_arg_major(),
+            "by_argument needs Order::arg_major"
+        );
         let mut out = Vec::new();
         // (node, next argument, the sets so far); a stack, not recursion.
         let mut stack: Vec<(Id, usize, Vec<Option<ArgSet>>)> = vec![(self.root, 0, Vec::new())];
@@ -531,13 +695,13 @@ impl ArgSet {
             if id == TRUE || arg == 6 {
                 sets.resize(6, None);
                 if out.len() == cap {
-                    return Err(cap + 1 + stack.len());
+                    return (out, false);
                 }
                 out.push(std::array::from_fn(|i| sets[i].take()));
                 continue;
             }
             let var = self.m.node(id).var;
-            if arg_bit(var).0 > arg {
+            if self.m.order.arg_bit(var).0 > arg {
                 sets.push(None);
                 stack.push((id, arg + 1, sets));
                 continue;
@@ -553,7 +717,7 @@ impl ArgSet {
                 stack.push((e, arg + 1, next));
             }
         }
-        Ok(out)
+        (out, true)
     }
 
     /// The nodes below `id` that leave argument `arg` (test a later argument, or are
@@ -567,7 +731,7 @@ impl ArgSet {
                 continue;
             }
             let n = self.m.node(x);
-            if n.var == LEAF || arg_bit(n.var).0 != arg {
+            if n.var == LEAF || self.m.order.arg_bit(n.var).0 != arg {
                 out.push(x);
             } else {
                 stack.extend([n.hi, n.lo]);
@@ -587,7 +751,7 @@ impl ArgSet {
                 continue;
             }
             let n = self.m.node(x);
-            if x == exit || n.var == LEAF || arg_bit(n.var).0 != arg {
+            if x == exit || n.var == LEAF || self.m.order.arg_bit(n.var).0 != arg {
                 map.insert(x, Id::from(x == exit));
             } else if expanded {
                 let r = m.mk(n.var, map[&n.lo], map[&n.hi]).expect("no budget");
@@ -618,7 +782,9 @@ impl ArgSet {
         let mut stack: Vec<(Id, i32, u64)> = vec![(self.root, top, 0)];
         while let Some((mut id, bit, prefix)) = stack.pop() {
             // Bits above the width are 0 in `register & width_mask`.
-            while self.m.node(id).var != LEAF && arg_bit(self.m.node(id).var).1 as i32 > top {
+            while self.m.node(id).var != LEAF
+                && self.m.order.arg_bit(self.m.node(id).var).1 as i32 > top
+            {
                 id = self.m.node(id).lo;
             }
             if id == FALSE {
@@ -639,7 +805,7 @@ impl ArgSet {
                 continue;
             }
             let n = self.m.node(id);
-            let here = var_of(arg as u8, bit as u32);
+            let here = self.m.order.level(arg as u8, bit as u32);
             let (lo, hi) = if n.var == here {
                 (n.lo, n.hi)
             } else {
@@ -668,7 +834,7 @@ impl ArgSet {
                 }
                 continue;
             }
-            let (_, bit) = arg_bit(n.var);
+            let (_, bit) = self.m.order.arg_bit(n.var);
             let b = 1u64 << bit;
             stack.push((
                 n.hi,
@@ -808,7 +974,8 @@ mod tests {
         ]);
         let id = m.expr(&e).unwrap();
         let set = m.extract(id);
-        let alts = set.by_argument(16).unwrap();
+        let (alts, complete) = set.by_argument(16);
+        assert!(complete);
         assert_eq!(alts.len(), 2);
         let a0 = alts[0][0].as_ref().unwrap();
         assert_eq!(a0.intervals(0, 0xffff_ffff, 8), Some(vec![(0, 9)]));
@@ -829,6 +996,49 @@ mod tests {
             }])
         );
         assert!(alts.iter().all(|a| a[2..].iter().all(Option::is_none)));
+    }
+
+    #[test]
+    fn another_order_is_the_same_set() {
+        // Bits of two arguments paired: small in the order the tests name them.
+        let e = Expr::Or(
+            (0..12)
+                .map(|i| {
+                    Expr::And(vec![
+                        test(1, 1 << i, TestOp::Ne(0)),
+                        test(2, 1 << i, TestOp::Ne(0)),
+                        test(0, u64::MAX, TestOp::Lt(1000 + i)),
+                    ])
+                })
+                .collect(),
+        );
+        let order = Order::first_seen(e.tests().iter().map(|t| (t.arg, t.mask)));
+        let mut seen = Manager::with_order(Arc::new(order), 1 << 20);
+        let mut major = Manager::new(1 << 20);
+        let (ra, rb) = (seen.expr(&e).unwrap(), major.expr(&e).unwrap());
+        let (a, b) = (seen.extract(ra), major.extract(rb));
+        assert!(
+            a.m.len() < b.m.len(),
+            "{} vs {} nodes",
+            a.m.len(),
+            b.m.len()
+        );
+        for x in [
+            [0, 1, 1, 0, 0, 0],
+            [999, 4, 4, 0, 0, 0],
+            [1000, 1, 1, 0, 0, 0],
+            [5, 2, 1, 0, 0, 0],
+        ] {
+            assert_eq!(a.contains(&x), e.eval(&x), "{x:?}");
+            assert_eq!(b.contains(&x), e.eval(&x), "{x:?}");
+        }
+        assert_eq!(a.arg_major(1 << 20), Some(b));
+        let (boxes, complete) = a.boxes(1 << 12);
+        assert!(!complete && boxes.len() == 1 << 12);
+        assert!(boxes.iter().all(|bx| {
+            let x: [u64; 6] = std::array::from_fn(|i| bx[i].value);
+            e.eval(&x)
+        }));
     }
 
     #[test]

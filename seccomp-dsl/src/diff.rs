@@ -15,7 +15,9 @@
 use std::collections::BTreeSet;
 
 use crate::Action;
-use crate::bdd::{self, ArgSet, Id, Manager};
+use std::sync::Arc;
+
+use crate::bdd::{self, ArgSet, Id, Manager, Order};
 use crate::policy::ArchPolicy;
 use crate::region::Cube;
 use crate::tables::SyscallDef;
@@ -29,6 +31,10 @@ pub const MAX_NODES: usize = 1 << 21;
 /// The most alternatives [`Change::lines`] lists for one change (the comparison itself is
 /// exact whatever the count).
 pub const MAX_ALTERNATIVES: usize = 1024;
+
+/// The most nodes spent re-ordering a change's set argument by argument for display;
+/// past it the set is shown as boxes.
+const DISPLAY_NODES: usize = 1 << 16;
 
 /// The syscall numbers a [`Change`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,7 +186,18 @@ fn compare(
     sys: &'static SyscallDef,
 ) -> Result<Vec<Change>, TooComplex> {
     let too_complex = |_| TooComplex { syscall: sys };
-    let mut m = Manager::new(MAX_NODES);
+    // The bits in the order the conditions test them, as the compiler's diagram does.
+    let tests = [a, b]
+        .into_iter()
+        .flat_map(|p| p.rules_for(sys.nr))
+        .filter_map(|(_, r)| r.cond.as_ref())
+        .flat_map(|c| {
+            c.tests()
+                .into_iter()
+                .map(|t| (t.arg, t.mask))
+                .collect::<Vec<_>>()
+        });
+    let mut m = Manager::with_order(Arc::new(Order::first_seen(tests)), MAX_NODES);
     let mut actions = Vec::new();
     let fa = decision(&mut m, a, sys, &mut actions).map_err(too_complex)?;
     let fb = decision(&mut m, b, sys, &mut actions).map_err(too_complex)?;
@@ -311,13 +328,10 @@ pub fn describe(args: &ArgSet, sys: &SyscallDef) -> Vec<String> {
     if args.is_all() {
         return vec![String::new()];
     }
-    let (alts, more) = match args.by_argument(MAX_ALTERNATIVES) {
-        Ok(a) => (a, 0),
-        Err(n) => (
-            args.by_argument(MAX_ALTERNATIVES - 1).unwrap_or_default(),
-            n - (MAX_ALTERNATIVES - 1),
-        ),
+    let Some(args) = args.arg_major(DISPLAY_NODES) else {
+        return describe_boxes(args, sys);
     };
+    let (alts, complete) = args.by_argument(MAX_ALTERNATIVES);
     let mut out: Vec<String> = Vec::new();
     for alt in &alts {
         // Each argument's forms; several forms (cubes) multiply into several lines.
@@ -347,8 +361,30 @@ pub fn describe(args: &ArgSet, sys: &SyscallDef) -> Vec<String> {
             _ => parts.join(" && "),
         }));
     }
-    if more > 0 {
-        out.push(format!("/* and at least {more} more alternatives */"));
+    if !complete {
+        out.push("/* and more alternatives */".to_owned());
+    }
+    out
+}
+
+/// The alternatives of a set too large to show argument by argument: its boxes (each
+/// argument `x & mask == value`), as many as [`MAX_ALTERNATIVES`].
+fn describe_boxes(args: &ArgSet, sys: &SyscallDef) -> Vec<String> {
+    let (boxes, complete) = args.boxes(MAX_ALTERNATIVES);
+    let mut out: Vec<String> = boxes
+        .iter()
+        .map(|b| {
+            let parts: Vec<String> = b
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.mask != 0)
+                .map(|(i, c)| arg_text(sys, i, &Values::Cube(*c)))
+                .collect();
+            parts.join(" && ")
+        })
+        .collect();
+    if !complete {
+        out.push("/* and more alternatives */".to_owned());
     }
     out
 }

@@ -139,6 +139,42 @@ fn a_futex_change_is_found_exactly() {
     }
 }
 
+/// Conditions that pair single bits of two arguments (`op & 1 != 0 && val & 1 != 0 ||
+/// op & 2 != 0 && val & 2 != 0 || ...`): the compiler takes them in its stride, and a
+/// diagram reading all of `op` before `val` would need 2^24 nodes. The variables follow
+/// the order the conditions test them, so the comparison stays small and exact.
+#[test]
+fn conditions_pairing_bits_of_two_arguments_compare_exactly() {
+    let terms: Vec<String> = (0..24)
+        .map(|i| format!("(op & {} != 0 && val & {} != 0)", 1u64 << i, 1u64 << i))
+        .collect();
+    let a_src = format!("default kill; allow futex({});", terms.join(" || "));
+    let b_src = a_src.replace(
+        "(op & 8388608 != 0 && val & 8388608 != 0)",
+        "(op & 8388608 != 0 && val & 8388608 != 0 && uaddr == 7)",
+    );
+    assert_ne!(a_src, b_src);
+    for arch in Arch::ALL {
+        let a = compiled(&a_src, arch);
+        let b = compiled(&b_src, arch);
+        assert!(diff(&a.0, &a.0).unwrap().is_empty());
+        let changes = diff(&a.0, &b.0).unwrap();
+        assert_eq!(changes.len(), 1, "{arch}");
+        let bit = 1u64 << 23;
+        let args = [
+            [0, bit, bit, 0, 0, 0],
+            [7, bit, bit, 0, 0, 0],
+            [0, bit | 1, bit | 1, 0, 0, 0],
+            [0, bit | 1, bit, 0, 0, 0],
+            [u64::MAX; 6],
+        ];
+        agree_with_the_filters(arch, &a, &b, &changes, &args);
+        assert!(changes[0].contains(changes[0].syscalls.first(), &[0, bit, bit, 0, 0, 0]));
+        assert!(!changes[0].contains(changes[0].syscalls.first(), &[7, bit, bit, 0, 0, 0]));
+        assert!(!changes[0].lines().is_empty());
+    }
+}
+
 /// A candidate that kills every syscall the tables name (but `exit_group`, which the
 /// baseline allows too) and allows everything else: the old gate said it let through
 /// nothing the allowlist does not.
