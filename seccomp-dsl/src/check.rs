@@ -479,6 +479,11 @@ struct Lowerer<'a> {
     suggestions: usize,
     /// Names used as values and what they stood for (see [`NameValue`]).
     values: Vec<(Span, i128)>,
+    /// Each evaluated constant's own diagnostics and the constants it was defined from,
+    /// until a rule uses it (see [`Lowerer::evaluate_consts`]).
+    const_diags: HashMap<usize, (Vec<Diagnostic>, Vec<usize>)>,
+    /// While evaluating the constants in order: the constants the current one uses.
+    prewarming: Option<Vec<usize>>,
 }
 
 /// The most syscall targets all `@group` references of a policy may expand to, together.
@@ -561,8 +566,11 @@ impl<'a> Lowerer<'a> {
             expanded: 0,
             suggestions: MAX_SUGGESTIONS,
             values: Vec::new(),
+            const_diags: HashMap::new(),
+            prewarming: None,
         };
         l.collect_definitions();
+        l.evaluate_consts();
         l.expand_groups();
         l
     }
@@ -1232,6 +1240,61 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The value of the `const` defined at item `i`.
+    fn eval_const(&mut self, i: usize, value: &ConstValue) -> Option<ConstVal> {
+        match value {
+            ConstValue::Value(v) => self.value(v, i).map(ConstVal::Value),
+            ConstValue::Set(s) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for v in &s.values {
+                    match self.value(v, i) {
+                        Some(n) => out.push(n),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(ConstVal::Set(out))
+            }
+        }
+    }
+
+    /// Evaluates every `const` in definition order, so that a chain of constants each
+    /// defined by the previous one (`const C2 = C1;` ... forty thousand times) is
+    /// evaluated one step at a time, never by recursing down the chain. A constant's
+    /// diagnostics are kept and reported when a rule first uses it (or a constant
+    /// defined from it), as if it had been evaluated then: an unused constant is not
+    /// an error on an architecture it does not concern.
+    fn evaluate_consts(&mut self) {
+        let mut defs: Vec<(usize, &'a ConstValue)> = self
+            .consts
+            .values()
+            .flatten()
+            .map(|&(i, _, v)| (i, v))
+            .collect();
+        defs.sort_unstable_by_key(|&(i, _)| i);
+        for (i, value) in defs {
+            let outer = std::mem::take(&mut self.diags);
+            self.prewarming = Some(Vec::new());
+            let v = self.eval_const(i, value);
+            let deps = self.prewarming.take().unwrap_or_default();
+            let own = std::mem::replace(&mut self.diags, outer);
+            self.const_memo.insert(i, v);
+            self.const_diags.insert(i, (own, deps));
+        }
+    }
+
+    /// Reports the kept diagnostics of the constant at item `i` and of those it is
+    /// defined from, once each.
+    fn emit_const_diags(&mut self, i: usize) {
+        let mut stack = vec![i];
+        while let Some(j) = stack.pop() {
+            if let Some((own, deps)) = self.const_diags.remove(&j) {
+                self.diags.extend(own);
+                stack.extend(deps);
+            }
+        }
+    }
+
     /// A name as a const (visible at `at`) or a kernel constant of this architecture.
     fn const_lookup(&mut self, id: &Ident, at: usize) -> Option<ConstVal> {
         let visible = self
@@ -1239,23 +1302,14 @@ impl<'a> Lowerer<'a> {
             .get(id.name.as_str())
             .and_then(|defs| defs.iter().rev().find(|(i, _, _)| *i < at).copied());
         if let Some((i, _, value)) = visible {
-            if let Some(v) = self.const_memo.get(&i) {
-                return v.clone();
-            }
-            let v = match value {
-                ConstValue::Value(v) => self.value(v, i).map(ConstVal::Value),
-                ConstValue::Set(s) => {
-                    let mut out = Vec::new();
-                    let mut ok = true;
-                    for v in &s.values {
-                        match self.value(v, i) {
-                            Some(n) => out.push(n),
-                            None => ok = false,
-                        }
-                    }
-                    ok.then_some(ConstVal::Set(out))
+            if let Some(v) = self.const_memo.get(&i).cloned() {
+                match &mut self.prewarming {
+                    Some(deps) => deps.push(i),
+                    None => self.emit_const_diags(i),
                 }
-            };
+                return v;
+            }
+            let v = self.eval_const(i, value);
             self.const_memo.insert(i, v.clone());
             return v;
         }

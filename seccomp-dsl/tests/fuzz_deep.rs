@@ -111,7 +111,7 @@ fn run_all() {
         TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let dir = support::temp_dir("fuzz-deep");
     // The extremes of each shape first: all bytes 0, 0x80 and 0xff after the shape.
-    for shape in 0..9u8 {
+    for shape in 0..10u8 {
         for fill in [0u8, 0x80, 0xff] {
             let data: Vec<u8> = std::iter::once(shape)
                 .chain(std::iter::repeat_n(fill, 63))

@@ -162,6 +162,27 @@ fn a_long_chain_of_groups_is_expanded_without_recursion() {
 }
 
 #[test]
+fn a_long_chain_of_constants_is_evaluated_without_recursion() {
+    // Each constant defined by the previous one: evaluating the last used to recurse
+    // forty thousand times and overflow the stack.
+    let mut text = String::from(
+        "default kill;\nallow exit_group, rt_sigreturn, restart_syscall;\nconst C0 = 1;\n",
+    );
+    for i in 1..40_000 {
+        text.push_str(&format!("const C{i} = C{};\n", i - 1));
+    }
+    text.push_str("allow write(fd == C39999);\n");
+    ended(&lint("const-chain", text.clone()), 0, &[]);
+    // A mistake at the bottom of the chain is reported once, where it is.
+    let broken = text.replacen("const C0 = 1;", "const C0 = NOPE;", 1);
+    ended(
+        &lint("const-chain-broken", broken),
+        1,
+        &["error[S0103]", "policy.sc:3:12", "unknown constant `NOPE`"],
+    );
+}
+
+#[test]
 fn a_megabyte_unknown_name_gets_its_diagnostic_fast() {
     let text = format!("default kill;\nallow {};\n", "x".repeat(1_000_000));
     ended(

@@ -1,7 +1,8 @@
 //! A generator of deep and wide policies, for fuzzing the front end with inputs that
 //! mutating small files never reaches: nesting thousands of levels deep, rules with tens
 //! of thousands of targets, names of hundreds of kilobytes, thousands of groups that
-//! multiply each other, chains and fans of includes, deep `scc check` calls.
+//! multiply each other, chains of constants, chains and fans of includes, deep `scc
+//! check` calls.
 //!
 //! It is driven by bytes, like `arbitrary`, so the same code serves `cargo test`
 //! (`tests/fuzz_deep.rs`, random bytes from proptest) and cargo-fuzz
@@ -64,7 +65,7 @@ const ACTIONS: &[&str] = &["allow", "kill", "errno(EPERM)", "log", "trap", "trac
 /// The case the bytes describe.
 pub fn generate(data: &[u8]) -> Case {
     let mut b = Bytes { data, pos: 0 };
-    let shape = b.byte() % 9;
+    let shape = b.byte() % 10;
     match shape {
         0 => nesting(&mut b),
         1 => wide_rule(&mut b),
@@ -74,6 +75,7 @@ pub fn generate(data: &[u8]) -> Case {
         5 => many_rules(&mut b),
         6 => deep_call(&mut b),
         7 => big_set(&mut b),
+        8 => consts(&mut b),
         _ => mixed(&mut b),
     }
 }
@@ -267,6 +269,19 @@ fn big_set(b: &mut Bytes<'_>) -> Case {
         values.join(", ")
     );
     root("big set", text)
+}
+
+/// Up to 30,000 constants, each defined from the previous one (a value or a set), the
+/// first one maybe unknown.
+fn consts(b: &mut Bytes<'_>) -> Case {
+    let n = 1 + b.upto(30_000);
+    let first = b.pick(VALUES);
+    let mut text = format!("default kill;\nconst C0 = {first};\n");
+    for i in 1..n {
+        text.push_str(&format!("const C{i} = C{} | {};\n", i - 1, i % 8));
+    }
+    text.push_str(&format!("allow write(fd == C{});\n", b.upto(n)));
+    root("constants", text)
 }
 
 /// Pieces of the others glued together with random tokens.
