@@ -23,6 +23,19 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// FIFO swapped in between) and the open file again, and the read stops one byte past
 /// the limit whatever the file claims.
 pub fn read_policy_file(path: &Path) -> io::Result<String> {
+    let bytes = read_regular_file(path, MAX_FILE_BYTES, "a policy file")?;
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// Reads a regular file of at most `limit` bytes (`what` names it in the error), the
+/// way [`read_policy_file`] does: also for raw filters (`scc disasm`, `scc check
+/// --bpf`), which are at most 4096 instructions of 8 bytes.
+pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
     regular(&std::fs::metadata(path)?)?;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -38,28 +51,25 @@ pub fn read_policy_file(path: &Path) -> io::Result<String> {
     let file = options.open(path)?;
     let len = regular(&file.metadata()?)?;
     let too_large = || {
+        let size = if limit >= 1 << 10 {
+            format!("{} KiB", limit >> 10)
+        } else {
+            format!("{limit} bytes")
+        };
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!(
-                "larger than {} KiB, the limit for a policy file",
-                MAX_FILE_BYTES >> 10
-            ),
+            format!("larger than {size}, the limit for {what}"),
         )
     };
-    if len > MAX_FILE_BYTES {
+    if len > limit {
         return Err(too_large());
     }
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|_| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        )
-    })
+    Ok(bytes)
 }
 
 /// The length of a regular file; an error naming what else it is.

@@ -240,8 +240,19 @@ fn include_of_a_device_or_fifo_is_refused() {
         2,
         &["not a regular file"],
     );
-    let zero_dir = Path::new("/dev/zero");
-    assert!(seccomp_dsl::compile_file(zero_dir).is_err());
+    // Raw filters too.
+    ended(
+        &scc_bounded(&dir, &["disasm", "/dev/zero"]),
+        2,
+        &["not a regular file"],
+    );
+    std::fs::write(dir.join("ok.sc"), "default allow;").unwrap();
+    ended(
+        &scc_bounded(&dir, &["check", "--bpf", "pipe", "ok.sc", "read"]),
+        2,
+        &["not a regular file"],
+    );
+    assert!(seccomp_dsl::compile_file(Path::new("/dev/zero")).is_err());
 }
 
 #[test]

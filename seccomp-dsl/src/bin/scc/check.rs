@@ -13,7 +13,7 @@ use seccomp_dsl::eval::Reason;
 use seccomp_dsl::{Action, Arch, ArchPolicy, Diagnostic, Output, SourceMap, Span};
 use serde_json::{Value, json};
 
-use crate::{ArchArg, Fail, load, select};
+use crate::{ArchArg, Fail, load, read_filter, select};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -140,8 +140,7 @@ fn programs(out: &Output, a: &Args) -> Result<Vec<(Arch, Vec<SockFilter>)>, Fail
             .map(|p| (p.arch, p.insns.clone()))
             .collect());
     };
-    let bytes = std::fs::read(path)
-        .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = read_filter(path)?;
     let insns = bpf::from_bytes(&bytes)
         .ok_or_else(|| Fail::Usage("a raw filter is a multiple of 8 bytes".into()))?;
     let arch = match (a.arch, out.programs.as_slice()) {
