@@ -111,7 +111,9 @@ codes! {
          set the default.";
     IncludeNotFound = "S0111", Error, "include file not found",
         "The file named by `include` could not be read. Paths are relative to the including \
-         file (or, inside `seccomp_policy!`, to the crate's `CARGO_MANIFEST_DIR`).";
+         file (or, inside `seccomp_policy!`, to the crate's `CARGO_MANIFEST_DIR`). Only \
+         regular files of at most 1 MiB are read (not devices such as `/dev/zero`, FIFOs \
+         or sockets), and at most 4 MiB for all the includes of a policy.";
     IncludeCycle = "S0112", Error, "include cycle",
         "A file includes itself, directly or through other files. Include each shared file \
          once, from the top-level policy.";
