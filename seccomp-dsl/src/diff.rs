@@ -1,5 +1,6 @@
-//! The semantic difference of two policies: per syscall, the argument values on which
-//! their actions differ, computed symbolically ([`crate::region`]), not by sampling.
+//! The semantic difference of two policies: for every syscall number a filter can see,
+//! the argument values on which their actions differ, computed exactly with decision
+//! diagrams ([`crate::bdd`]), not by sampling, and whatever the conditions.
 //!
 //! ```
 //! use seccomp_dsl::{Arch, compile_str, diff};

@@ -1,5 +1,6 @@
-//! Sets of argument vectors, for reasoning about conditions symbolically: which calls a
-//! rule decides, whether two rules overlap, where two policies differ.
+//! Sets of argument vectors as unions of boxes, for what needs boxes: the rules of an
+//! exported OCI profile (one box, one libseccomp rule) and the overlap of imported
+//! ones. (Comparing policies uses [`crate::bdd`], exact whatever the conditions.)
 //!
 //! A [`Region`] is a union of boxes ([`Conj`]); a box fixes some bits of each argument
 //! (a [`Cube`]: `arg & mask == value`). Every condition of the language is exactly such a
