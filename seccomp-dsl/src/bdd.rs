@@ -38,6 +38,10 @@ pub const FALSE: Id = 0;
 /// The leaf `true` (value 1) of every manager.
 pub const TRUE: Id = 1;
 
+/// What [`Manager::post_order`] asks of each node: its id, the node, and (the second
+/// time) what its children were mapped to; `Some` maps it.
+type Visit<'f> = dyn FnMut(Id, Node, Option<(Id, Id)>) -> Result<Option<Id>, TooBig> + 'f;
+
 /// The variable of leaves: below every bit.
 const LEAF: u16 = u16::MAX;
 
@@ -241,23 +245,42 @@ impl Manager {
 
     /// A diagram of another manager, rebuilt in this one's order.
     pub fn import(&mut self, other: &Manager, root: Id) -> Result<Id, TooBig> {
+        other.post_order(root, &mut |_, n, kids| {
+            Ok(match kids {
+                None if n.var == LEAF => Some(self.leaf(n.lo)),
+                None => None,
+                Some((lo, hi)) => {
+                    let (arg, bit) = other.order.arg_bit(n.var);
+                    let x = self.mk(self.order.level(arg as u8, bit), FALSE, TRUE)?;
+                    Some(self.ite(x, hi, lo)?)
+                }
+            })
+        })
+    }
+
+    /// Walks the diagram under `root` children first, without recursion, and returns
+    /// what `f` maps the root to. `f(id, node, None)` is asked first: `Some(x)` maps the
+    /// node to `x` without visiting its children (leaves must be so); `None` visits
+    /// them, then `f(id, node, Some((lo, hi)))` maps it given what they mapped to.
+    fn post_order(
+        &self,
+        root: Id,
+        f: &mut Visit<'_>,
+    ) -> Result<Id, TooBig> {
         let mut map: HashMap<Id, Id> = HashMap::new();
         let mut stack = vec![(root, false)];
         while let Some((id, expanded)) = stack.pop() {
             if map.contains_key(&id) {
                 continue;
             }
-            let n = other.node(id);
-            if n.var == LEAF {
-                let v = self.leaf(n.lo);
-                map.insert(id, v);
-            } else if expanded {
-                let (arg, bit) = other.order.arg_bit(n.var);
-                let x = self.mk(self.order.level(arg as u8, bit), FALSE, TRUE)?;
-                let r = self.ite(x, map[&n.hi], map[&n.lo])?;
-                map.insert(id, r);
-            } else {
-                stack.extend([(id, true), (n.lo, false), (n.hi, false)]);
+            let n = self.node(id);
+            let kids = expanded.then(|| (map[&n.lo], map[&n.hi]));
+            match f(id, n, kids)? {
+                Some(x) => {
+                    map.insert(id, x);
+                }
+                None if expanded => unreachable!("mapped once its children are"),
+                None => stack.extend([(id, true), (n.lo, false), (n.hi, false)]),
             }
         }
         Ok(map[&root])
@@ -505,25 +528,16 @@ impl Manager {
     /// The condition rooted at `a` (leaves 0 and 1), copied out of the manager.
     pub fn extract(&self, a: Id) -> ArgSet {
         let mut m = Manager::with_order(self.order.clone(), usize::MAX);
-        let mut map: HashMap<Id, Id> = HashMap::from([(FALSE, FALSE), (TRUE, TRUE)]);
-        // Children before parents: a post-order walk without recursion.
-        let mut stack = vec![(a, false)];
-        while let Some((id, expanded)) = stack.pop() {
-            if map.contains_key(&id) {
-                continue;
-            }
-            let n = self.node(id);
-            if n.var == LEAF {
-                let v = m.leaf(n.lo);
-                map.insert(id, v);
-            } else if expanded {
-                let r = m.mk(n.var, map[&n.lo], map[&n.hi]).expect("no budget");
-                map.insert(id, r);
-            } else {
-                stack.extend([(id, true), (n.lo, false), (n.hi, false)]);
-            }
-        }
-        ArgSet { root: map[&a], m }
+        let root = self
+            .post_order(a, &mut |_, n, kids| {
+                Ok(match kids {
+                    None if n.var == LEAF => Some(m.leaf(n.lo)),
+                    None => None,
+                    Some((lo, hi)) => Some(m.mk(n.var, lo, hi)?),
+                })
+            })
+            .expect("no budget");
+        ArgSet { root, m }
     }
 }
 
@@ -744,23 +758,20 @@ impl ArgSet {
     /// argument alone.
     fn restrict(&self, id: Id, arg: usize, exit: Id) -> ArgSet {
         let mut m = Manager::new(usize::MAX);
-        let mut map: HashMap<Id, Id> = HashMap::new();
-        let mut stack = vec![(id, false)];
-        while let Some((x, expanded)) = stack.pop() {
-            if map.contains_key(&x) {
-                continue;
-            }
-            let n = self.m.node(x);
-            if x == exit || n.var == LEAF || self.m.order.arg_bit(n.var).0 != arg {
-                map.insert(x, Id::from(x == exit));
-            } else if expanded {
-                let r = m.mk(n.var, map[&n.lo], map[&n.hi]).expect("no budget");
-                map.insert(x, r);
-            } else {
-                stack.extend([(x, true), (n.lo, false), (n.hi, false)]);
-            }
-        }
-        ArgSet { root: map[&id], m }
+        let order = &self.m.order;
+        let root = self
+            .m
+            .post_order(id, &mut |x, n, kids| {
+                Ok(match kids {
+                    None if x == exit || n.var == LEAF || order.arg_bit(n.var).0 != arg => {
+                        Some(Id::from(x == exit))
+                    }
+                    None => None,
+                    Some((lo, hi)) => Some(m.mk(n.var, lo, hi)?),
+                })
+            })
+            .expect("no budget");
+        ArgSet { root, m }
     }
 
     /// The complement.
@@ -890,20 +901,7 @@ mod tests {
     fn every_operator_is_exact() {
         for mask in [u64::MAX, 0xffff_ffff, 0xff, 0x7e02_0000, 0xffff_00f0] {
             for v in [0, 1, 40, 0x7e02_0000, 0xffff_ffff, u64::MAX, 0x0002_0000] {
-                for op in [
-                    TestOp::Eq(v),
-                    TestOp::Ne(v),
-                    TestOp::Lt(v),
-                    TestOp::Le(v),
-                    TestOp::Gt(v),
-                    TestOp::Ge(v),
-                    TestOp::In({
-                        let mut vs = vec![1, 40, v];
-                        vs.sort_unstable();
-                        vs.dedup();
-                        vs
-                    }),
-                ] {
+                for op in crate::region::every_op(v, [1, 40]) {
                     let e = test(2, mask, op.clone());
                     let mut m = Manager::new(1 << 20);
                     let id = m.expr(&e).unwrap();
