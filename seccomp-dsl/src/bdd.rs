@@ -262,11 +262,7 @@ impl Manager {
     /// what `f` maps the root to. `f(id, node, None)` is asked first: `Some(x)` maps the
     /// node to `x` without visiting its children (leaves must be so); `None` visits
     /// them, then `f(id, node, Some((lo, hi)))` maps it given what they mapped to.
-    fn post_order(
-        &self,
-        root: Id,
-        f: &mut Visit<'_>,
-    ) -> Result<Id, TooBig> {
+    fn post_order(&self, root: Id, f: &mut Visit<'_>) -> Result<Id, TooBig> {
         let mut map: HashMap<Id, Id> = HashMap::new();
         let mut stack = vec![(root, false)];
         while let Some((id, expanded)) = stack.pop() {
