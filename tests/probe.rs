@@ -90,6 +90,13 @@ fn tsync_conflict(f: &Filter) -> i32 {
         .expect("spawn");
     ready_rx.recv().expect("ready");
     let r = f.installer().tsync(true).install();
+    // Fail closed: the failed TSYNC installed nothing on this thread either, and the
+    // error says so (issue 12: an installer that took the thread id for success ran
+    // unfiltered).
+    if seccomp_rt::status().ok().and_then(|s| s.filters) != Some(0) {
+        eprintln!("a filter was installed despite the TSYNC failure");
+        return 4;
+    }
     let _ = done_tx.send(());
     match r {
         Err(seccomp_rt::Error::Tsync {

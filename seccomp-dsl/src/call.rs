@@ -21,7 +21,7 @@ use crate::ast::{Ident, Value};
 use crate::bpf::{SockFilter, interp};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::eval::{Reason, SeccompData, Verdict, evaluate};
-use crate::parse::parse_number;
+use crate::parse::{MAX_NESTING, parse_number, too_deep};
 use crate::policy::ArchPolicy;
 use crate::source::{FileId, Span};
 use crate::tables::{Arch, SyscallDef, Width};
@@ -54,7 +54,12 @@ pub struct Call {
 
 /// Parses a call written in `text` (file `file` of a source map, for spans).
 pub fn parse_call(file: FileId, text: &str) -> Result<Call, Diagnostic> {
-    let mut p = Parser { file, text, pos: 0 };
+    let mut p = Parser {
+        file,
+        text,
+        pos: 0,
+        depth: 0,
+    };
     let call = p.call()?;
     p.skip_ws();
     if p.pos < text.len() {
@@ -67,6 +72,9 @@ struct Parser<'a> {
     file: FileId,
     text: &'a str,
     pos: usize,
+    /// Parentheses open around the current value: the parser recurses on them, so they
+    /// are bounded like a policy's ([`MAX_NESTING`]).
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -203,7 +211,15 @@ impl Parser<'_> {
 
     fn atom(&mut self) -> Result<Value, Diagnostic> {
         if self.eat('(') {
+            if self.depth == MAX_NESTING {
+                return Err(
+                    too_deep(Span::new(self.file, self.pos - 1, self.pos), "parentheses")
+                        .help("remove the extra parentheses: `((1))` is `1`"),
+                );
+            }
+            self.depth += 1;
             let v = self.value()?;
+            self.depth -= 1;
             if !self.eat(')') {
                 return Err(self.unexpected("`)`"));
             }

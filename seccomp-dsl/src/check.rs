@@ -4,12 +4,12 @@
 //! Every mistake is collected (not just the first), and a mistake seen on several
 //! architectures is reported once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, ActionKind, CmpOp, ConstValue, Ident, Item, Rhs};
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::groups::{BUILTIN_GROUPS, builtin_group};
-use crate::parse::parse;
+use crate::parse::{MAX_NESTING, parse, too_deep};
 use crate::policy::{Action, ArchPolicy, Expr, Origin, Policy, Rule, Test, TestOp};
 use crate::source::{FileId, SourceMap, Span};
 use crate::tables::{Arch, ArgDef, SyscallDef};
@@ -49,7 +49,8 @@ impl Loader for FsLoader {
         // Read the path as joined (the kernel resolves `..` after symlinks); show it
         // normalised.
         let p = base.join(path);
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text =
+            crate::source::read_policy_file(&p).map_err(|e| format!("{}: {e}", p.display()))?;
         let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
         Ok(Loaded {
             name: normalize(&p).display().to_string(),
@@ -99,6 +100,19 @@ pub struct Checked {
     pub policy: Option<Policy>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: Vec<(FileId, ast::File)>,
+    /// What each name used as a value stood for, per architecture (sorted by span).
+    pub values: Vec<NameValue>,
+}
+
+/// The value a name written in the policy stood for on one architecture (`EPERM` → 1, a
+/// `const` → its value), so that a tool showing a rule can show what its names meant
+/// (`scc check`: `errno(DENY) openat;  where DENY = 1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameValue {
+    pub arch: Arch,
+    /// The name where it is used.
+    pub span: Span,
+    pub value: i128,
 }
 
 impl Checked {
@@ -118,6 +132,7 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
             policy: None,
             diagnostics: diags,
             files,
+            values: Vec::new(),
         };
     };
     let mut items = Vec::new();
@@ -126,13 +141,14 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
         loader,
         diags: &mut diags,
         stack: Vec::new(),
-        seen: Vec::new(),
+        seen: HashSet::new(),
+        read: 0,
         files: &mut files,
     };
     let root_name = flat.sources.file(root).name.clone();
     let root_key = flat.loader.key(&root_name);
     flat.stack.push((root_key.clone(), root_name));
-    flat.seen.push(root_key);
+    flat.seen.insert(root_key);
     flat.splice(root, &ast, &mut items);
     files.insert(0, (root, ast));
 
@@ -140,9 +156,17 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
     let default = find_default(&items, root, &mut diags);
 
     let mut per_arch: Vec<(Arch, Vec<Diagnostic>, Option<ArchPolicy>)> = Vec::new();
+    let mut values = Vec::new();
     for &arch in &arches {
         let mut l = Lowerer::new(arch, &items);
         let policy = l.lower(default);
+        l.values.sort_unstable_by_key(|&(span, _)| span);
+        l.values.dedup();
+        values.extend(
+            l.values
+                .iter()
+                .map(|&(span, value)| NameValue { arch, span, value }),
+        );
         per_arch.push((arch, l.diags, policy));
     }
     diags.extend(merge_arch_diags(
@@ -162,6 +186,7 @@ pub fn check(sources: &mut SourceMap, root: FileId, loader: &mut dyn Loader) -> 
         policy,
         diagnostics: diags,
         files,
+        values,
     }
 }
 
@@ -181,9 +206,17 @@ struct Flattener<'a> {
     /// Keys and names of the files being included, outermost first.
     stack: Vec<(String, String)>,
     /// Keys of every file included so far (include-once).
-    seen: Vec<String>,
+    seen: HashSet<String>,
+    /// Bytes read for includes so far, against [`MAX_INCLUDED_BYTES`].
+    read: u64,
     files: &'a mut Vec<(FileId, ast::File)>,
 }
+
+/// The most bytes read for the `include`s of one policy, together (each file is also at
+/// most [`crate::source::MAX_FILE_BYTES`]). Reading counts even for a file included
+/// before (it is read to learn its identity), so that a million includes of one file
+/// cannot cost a million reads of it.
+pub const MAX_INCLUDED_BYTES: u64 = 4 * crate::source::MAX_FILE_BYTES;
 
 impl Flattener<'_> {
     fn splice(&mut self, file: FileId, ast: &ast::File, out: &mut Vec<Item>) {
@@ -195,22 +228,45 @@ impl Flattener<'_> {
                 out.push(item.clone());
                 continue;
             };
+            if self.stack.len() > MAX_NESTING {
+                self.diags.push(too_deep(*path_span, "`include`").help(
+                    "include the shared files from the top-level policy instead of from each other",
+                ));
+                continue;
+            }
+            let unreadable = |why: String| {
+                Diagnostic::new(
+                    Code::IncludeNotFound,
+                    format!("cannot read included file `{path}`"),
+                )
+                .at(*path_span, "included here")
+                .note(why)
+            };
+            if self.read > MAX_INCLUDED_BYTES {
+                // Reported once, at the include that went past the limit.
+                continue;
+            }
             let from = self.sources.file(file).name.clone();
             let loaded = match self.loader.load(&from, path) {
                 Ok(l) => l,
                 Err(e) => {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::IncludeNotFound,
-                            format!("cannot read included file `{path}`"),
-                        )
-                        .at(*path_span, "included here")
-                        .note(e)
-                        .help("include paths are relative to the directory of the file that includes them"),
-                    );
+                    self.diags.push(unreadable(e).help(
+                        "include paths are relative to the directory of the file that includes them",
+                    ));
                     continue;
                 }
             };
+            self.read += loaded.text.len() as u64;
+            if self.read > MAX_INCLUDED_BYTES {
+                self.diags.push(
+                    unreadable(format!(
+                        "the included files would be more than {} MiB together",
+                        MAX_INCLUDED_BYTES >> 20
+                    ))
+                    .help("include each file once; a policy is rarely more than a few KiB"),
+                );
+                continue;
+            }
             if let Some(pos) = self.stack.iter().position(|(k, _)| *k == loaded.key) {
                 let chain: Vec<&str> = self.stack[pos..]
                     .iter()
@@ -242,7 +298,7 @@ impl Flattener<'_> {
                 // Included before from elsewhere: like `#pragma once`, splice it only once.
                 continue;
             }
-            self.seen.push(loaded.key.clone());
+            self.seen.insert(loaded.key.clone());
             let id = self.sources.add(loaded.name, loaded.text);
             let text = self.sources.file(id).text.clone();
             let Some(sub) = parse(id, &text, self.diags) else {
@@ -366,13 +422,17 @@ pub(crate) fn merge_arch_diags(
     per_arch: Vec<(Arch, Vec<Diagnostic>)>,
 ) -> Vec<Diagnostic> {
     let mut merged: Vec<(Diagnostic, Vec<Arch>)> = Vec::new();
+    // Hashed, not searched: a policy can have a hundred thousand diagnostics.
+    let mut index: HashMap<Diagnostic, usize> = HashMap::new();
     for (arch, diags) in per_arch {
         for d in diags {
-            if let Some((_, archs)) = merged.iter_mut().find(|(m, _)| *m == d) {
+            if let Some(&i) = index.get(&d) {
+                let archs = &mut merged[i].1;
                 if !archs.contains(&arch) {
                     archs.push(arch);
                 }
             } else {
+                index.insert(d.clone(), merged.len());
                 merged.push((d, vec![arch]));
             }
         }
@@ -410,12 +470,58 @@ struct Lowerer<'a> {
     const_memo: HashMap<usize, Option<ConstVal>>,
     /// User groups by name: (item index, targets).
     groups: HashMap<&'a str, Vec<GroupDef<'a>>>,
+    /// Each user group's members, by the group's item index, expanded once (see
+    /// [`Expansion`]).
+    expansions: HashMap<usize, Expansion<'a>>,
+    /// Group members spliced into rules so far, against [`MAX_GROUP_TARGETS`].
+    expanded: usize,
+    /// "Did you mean" searches left (each scans thousands of names).
+    suggestions: usize,
+    /// Names used as values and what they stood for (see [`NameValue`]).
+    values: Vec<(Span, i128)>,
+    /// Each evaluated constant's own diagnostics and the constants it was defined from,
+    /// until a rule uses it (see [`Lowerer::evaluate_consts`]).
+    const_diags: HashMap<usize, (Vec<Diagnostic>, Vec<usize>)>,
+    /// While evaluating the constants in order: the constants the current one uses.
+    prewarming: Option<Vec<usize>>,
 }
+
+/// The most syscall targets all `@group` references of a policy may expand to, together.
+/// A group may reference earlier groups several times, so a few hundred bytes can
+/// describe billions of targets (`@g2 = {@g1, @g1, ...}`, `@g3 = {@g2, @g2, ...}`): the
+/// expansions are shared (each group is expanded once, as a list of references), their
+/// sizes counted, and a rule is expanded only if the total stays within this bound.
+/// Every syscall of an architecture is about 400 targets.
+pub const MAX_GROUP_TARGETS: usize = 10_000;
+
+/// The most "did you mean" suggestions computed per architecture: each compares a name
+/// with thousands of candidates, so a policy with a hundred thousand unknown names would
+/// otherwise take minutes. Later unknown names are reported without one.
+const MAX_SUGGESTIONS: usize = 100;
 
 /// A user group definition: (item index, name, targets).
 type GroupDef<'a> = (usize, &'a Ident, &'a [ast::Target]);
 
+/// A user group's members, computed once per definition: syscall targets written in it,
+/// built-in groups, and references to earlier groups' expansions (not copies of them).
+struct Expansion<'a> {
+    pieces: Vec<Piece<'a>>,
+    /// How many syscall targets the group expands to (saturating).
+    size: usize,
+}
+
+/// One member of an [`Expansion`].
+enum Piece<'a> {
+    /// A syscall target written in the group (`at` is the group's item index).
+    Target(FlatTarget<'a>),
+    /// The members of a built-in group on this architecture.
+    Builtin(&'static crate::groups::BuiltinGroup, Span),
+    /// Another user group's expansion, by item index.
+    Group(usize),
+}
+
 /// A syscall target after group expansion.
+#[derive(Clone, Copy)]
 struct FlatTarget<'a> {
     name: &'a str,
     name_span: Span,
@@ -428,6 +534,24 @@ struct FlatTarget<'a> {
     builtin: bool,
 }
 
+impl<'a> FlatTarget<'a> {
+    /// A syscall target as written at item `at` (`None` for a group reference).
+    fn written(t: &'a ast::Target, at: usize) -> Option<FlatTarget<'a>> {
+        let ast::Target::Syscall { name, cond, span } = t else {
+            return None;
+        };
+        Some(FlatTarget {
+            name: &name.name,
+            name_span: name.span,
+            cond: cond.as_ref(),
+            at,
+            target_span: *span,
+            group: None,
+            builtin: false,
+        })
+    }
+}
+
 impl<'a> Lowerer<'a> {
     fn new(arch: Arch, items: &'a [Item]) -> Self {
         let mut l = Lowerer {
@@ -438,9 +562,27 @@ impl<'a> Lowerer<'a> {
             consts: HashMap::new(),
             const_memo: HashMap::new(),
             groups: HashMap::new(),
+            expansions: HashMap::new(),
+            expanded: 0,
+            suggestions: MAX_SUGGESTIONS,
+            values: Vec::new(),
+            const_diags: HashMap::new(),
+            prewarming: None,
         };
         l.collect_definitions();
+        l.evaluate_consts();
+        l.expand_groups();
         l
+    }
+
+    /// A "did you mean" among `candidates`, while the budget lasts.
+    fn suggest<'c>(
+        &mut self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<&'c str> {
+        self.suggestions = self.suggestions.checked_sub(1)?;
+        did_you_mean(name, candidates)
     }
 
     /// Records `const`s and `group`s, reporting duplicates.
@@ -448,6 +590,7 @@ impl<'a> Lowerer<'a> {
         for (i, item) in self.items.iter().enumerate() {
             match item {
                 Item::Const { name, value, .. } => {
+                    self.kernel_constant_redefined(name);
                     let defs = self.consts.entry(&name.name).or_default();
                     if let Some((_, first, _)) = defs.first() {
                         self.diags.push(
@@ -492,6 +635,127 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Refuses a `const` named like a kernel constant (`const EPERM = 0;`): it would
+    /// silently change what the name means in every later rule, included files too
+    /// (`errno(EPERM)` turning into `errno(0)`, a call that "succeeds" without running).
+    /// An error rather than a warning because no policy needs it (any other name works)
+    /// and a warning can be missed while the filter quietly does something else.
+    fn kernel_constant_redefined(&mut self, name: &Ident) {
+        let values: Vec<(Arch, i64)> = Arch::ALL
+            .iter()
+            .filter_map(|&a| Some((a, a.constant(&name.name)?)))
+            .collect();
+        let Some(&(_, first)) = values.first() else {
+            return;
+        };
+        let values = if values.iter().all(|&(_, v)| v == first) {
+            first.to_string()
+        } else {
+            let each: Vec<String> = values.iter().map(|(a, v)| format!("{v} on {a}")).collect();
+            each.join(", ")
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::DuplicateDefinition,
+                format!("`{}` is a kernel constant", name.name),
+            )
+            .at(name.span, "would redefine the kernel's constant")
+            .note(format!("the kernel's `{}` is {values}", name.name))
+            .help(format!(
+                "choose another name (e.g. `MY_{}`); kernel constants cannot be redefined",
+                name.name
+            )),
+        );
+    }
+
+    /// Expands every user group once, in definition order (a group sees only earlier
+    /// ones, so their expansions are ready), reporting unknown groups in definitions.
+    fn expand_groups(&mut self) {
+        let defs: Vec<(usize, &'a [ast::Target])> = self
+            .groups
+            .values()
+            .flatten()
+            .map(|&(i, _, targets)| (i, targets))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        for (at, targets) in defs {
+            let mut pieces = Vec::with_capacity(targets.len());
+            let mut size = 0usize;
+            for t in targets {
+                let piece = match t {
+                    ast::Target::Syscall { .. } => {
+                        Piece::Target(FlatTarget::written(t, at).expect("a syscall target"))
+                    }
+                    ast::Target::Group { name, span } => {
+                        match self.resolve_group(name, *span, at) {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    }
+                };
+                size = size.saturating_add(self.piece_size(&piece));
+                pieces.push(piece);
+            }
+            self.expansions.insert(at, Expansion { pieces, size });
+        }
+    }
+
+    fn piece_size(&self, p: &Piece<'_>) -> usize {
+        match p {
+            Piece::Target(_) => 1,
+            Piece::Builtin(g, _) => g
+                .members
+                .iter()
+                .filter(|m| self.arch.syscall(m).is_some())
+                .count(),
+            Piece::Group(i) => self.expansions.get(i).map_or(0, |e| e.size),
+        }
+    }
+
+    /// `@name` seen from item `at`: an earlier user group, else a built-in one; `None`
+    /// after reporting an unknown group.
+    fn resolve_group(&mut self, name: &Ident, span: Span, at: usize) -> Option<Piece<'a>> {
+        if let Some((def_at, _)) = self.visible_group(&name.name, at) {
+            return Some(Piece::Group(def_at));
+        }
+        if let Some(g) = builtin_group(&name.name) {
+            return Some(Piece::Builtin(g, span));
+        }
+        let user: Vec<&str> = self.groups.keys().copied().collect();
+        let mut d = Diagnostic::new(
+            Code::UnknownGroup,
+            format!("unknown group `@{}`", name.name),
+        )
+        .at(span, "no such group");
+        if let Some(s) = self.suggest(
+            &name.name,
+            user.iter()
+                .copied()
+                .chain(BUILTIN_GROUPS.iter().map(|g| g.name)),
+        ) {
+            d = d.suggest(name.span, s, format!("did you mean `@{s}`?"));
+        } else {
+            d = d.help(format!(
+                "built-in groups: {}",
+                BUILTIN_GROUPS
+                    .iter()
+                    .map(|g| format!("@{}", g.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if self
+            .groups
+            .get(name.name.as_str())
+            .is_some_and(|d| d.iter().all(|(i, _, _)| *i > at))
+        {
+            d = d.note("the group is defined later in the policy; define it before its first use");
+        }
+        self.diags.push(d);
+        None
+    }
+
     fn lower(&mut self, default: Option<(&ast::Action, Span)>) -> Option<ArchPolicy> {
         let default_action = default.and_then(|(a, _)| self.action(a));
         let mut rules = Vec::new();
@@ -499,7 +763,7 @@ impl<'a> Lowerer<'a> {
             let Item::Rule(rule) = item else { continue };
             let action = self.action(&rule.action);
             let mut flat = Vec::new();
-            self.expand_targets(&rule.targets, i, None, false, &mut flat);
+            self.expand_targets(&rule.targets, i, &mut flat);
             for t in flat {
                 let Some(sys) = self.syscall(t.name, t.name_span, t.builtin) else {
                     continue;
@@ -535,30 +799,52 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The syscall targets of a rule at item `at`, groups expanded (iteratively, through
+    /// the shared [`Expansion`]s), within [`MAX_GROUP_TARGETS`].
     fn expand_targets(
         &mut self,
         targets: &'a [ast::Target],
         at: usize,
-        group: Option<Span>,
-        builtin: bool,
         out: &mut Vec<FlatTarget<'a>>,
     ) {
         for t in targets {
-            match t {
-                ast::Target::Syscall { name, cond, span } => out.push(FlatTarget {
-                    name: &name.name,
-                    name_span: name.span,
-                    cond: cond.as_ref(),
-                    at,
-                    target_span: *span,
-                    group,
-                    builtin,
-                }),
-                ast::Target::Group { name, span } => {
-                    let group = group.or(Some(*span));
-                    if let Some((def_at, targets)) = self.visible_group(&name.name, at) {
-                        self.expand_targets(targets, def_at, group, builtin, out);
-                    } else if let Some(g) = builtin_group(&name.name) {
+            let ast::Target::Group { name, span } = t else {
+                out.extend(FlatTarget::written(t, at));
+                continue;
+            };
+            let Some(piece) = self.resolve_group(name, *span, at) else {
+                continue;
+            };
+            let size = self.piece_size(&piece);
+            if self.expanded.saturating_add(size) > MAX_GROUP_TARGETS {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::ExpansionTooLarge,
+                        format!("groups expand to more than {MAX_GROUP_TARGETS} syscall targets"),
+                    )
+                    .at(*span, format!("`@{}` expands to {} targets{}", name.name, size, if self.expanded > 0 { format!(", after {} before it", self.expanded) } else { String::new() }))
+                    .note("a group that lists another one several times holds its targets that many times over")
+                    .help("list each group once: `@a, @a` is `@a`, and a group of groups needs each member group once"),
+                );
+                // Report each rule once, not each reference.
+                self.expanded = MAX_GROUP_TARGETS.saturating_add(1);
+                continue;
+            }
+            self.expanded += size;
+            let group = Some(*span);
+            // Depth-first over the shared expansions, with an explicit stack: a chain of
+            // ten thousand groups must not recurse ten thousand times.
+            let mut stack: Vec<std::slice::Iter<'_, Piece<'a>>> = Vec::new();
+            let root = [piece];
+            stack.push(root.iter());
+            while let Some(top) = stack.last_mut() {
+                let Some(p) = top.next() else {
+                    stack.pop();
+                    continue;
+                };
+                match p {
+                    Piece::Target(f) => out.push(FlatTarget { group, ..*f }),
+                    Piece::Builtin(g, span) => {
                         for m in g.members {
                             // Built-in members are plain names; resolve them against the table.
                             if let Some(sys) = self.arch.syscall(m) {
@@ -573,38 +859,11 @@ impl<'a> Lowerer<'a> {
                                 });
                             }
                         }
-                    } else {
-                        let user: Vec<&str> = self.groups.keys().copied().collect();
-                        let mut d = Diagnostic::new(
-                            Code::UnknownGroup,
-                            format!("unknown group `@{}`", name.name),
-                        )
-                        .at(*span, "no such group");
-                        if let Some(s) = did_you_mean(
-                            &name.name,
-                            user.iter()
-                                .copied()
-                                .chain(BUILTIN_GROUPS.iter().map(|g| g.name)),
-                        ) {
-                            d = d.suggest(name.span, s, format!("did you mean `@{s}`?"));
-                        } else {
-                            d = d.help(format!(
-                                "built-in groups: {}",
-                                BUILTIN_GROUPS
-                                    .iter()
-                                    .map(|g| format!("@{}", g.name))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ));
+                    }
+                    Piece::Group(i) => {
+                        if let Some(e) = self.expansions.get(i) {
+                            stack.push(e.pieces.iter());
                         }
-                        if self
-                            .groups
-                            .get(name.name.as_str())
-                            .is_some_and(|d| d.iter().all(|(i, _, _)| *i > at))
-                        {
-                            d = d.note("the group is defined later in the policy; define it before its first use");
-                        }
-                        self.diags.push(d);
                     }
                 }
             }
@@ -640,7 +899,7 @@ impl<'a> Lowerer<'a> {
         let all = Arch::ALL
             .iter()
             .flat_map(|a| a.syscalls().iter().map(|s| s.name));
-        if let Some(s) = did_you_mean(name, all) {
+        if let Some(s) = self.suggest(name, all) {
             d = d.suggest(span, s, format!("did you mean `{s}`?"));
         }
         self.diags.push(d);
@@ -847,7 +1106,7 @@ impl<'a> Lowerer<'a> {
             .args
             .iter()
             .flat_map(|a| std::iter::once(a.name).chain(a.alias));
-        if let Some(s) = did_you_mean(&name.name, cands) {
+        if let Some(s) = self.suggest(&name.name, cands) {
             d = d.suggest(name.span, s, format!("did you mean `{s}`?"));
         } else {
             d = d.help(format!(
@@ -920,7 +1179,10 @@ impl<'a> Lowerer<'a> {
                 })
             }
             ast::Value::Name(id) => match self.const_lookup(id, at)? {
-                ConstVal::Value(n) => Some(n),
+                ConstVal::Value(n) => {
+                    self.values.push((id.span, n));
+                    Some(n)
+                }
                 ConstVal::Set(_) => {
                     self.diags.push(
                         Diagnostic::new(
@@ -987,6 +1249,61 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The value of the `const` defined at item `i`.
+    fn eval_const(&mut self, i: usize, value: &ConstValue) -> Option<ConstVal> {
+        match value {
+            ConstValue::Value(v) => self.value(v, i).map(ConstVal::Value),
+            ConstValue::Set(s) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for v in &s.values {
+                    match self.value(v, i) {
+                        Some(n) => out.push(n),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(ConstVal::Set(out))
+            }
+        }
+    }
+
+    /// Evaluates every `const` in definition order, so that a chain of constants each
+    /// defined by the previous one (`const C2 = C1;` ... forty thousand times) is
+    /// evaluated one step at a time, never by recursing down the chain. A constant's
+    /// diagnostics are kept and reported when a rule first uses it (or a constant
+    /// defined from it), as if it had been evaluated then: an unused constant is not
+    /// an error on an architecture it does not concern.
+    fn evaluate_consts(&mut self) {
+        let mut defs: Vec<(usize, &'a ConstValue)> = self
+            .consts
+            .values()
+            .flatten()
+            .map(|&(i, _, v)| (i, v))
+            .collect();
+        defs.sort_unstable_by_key(|&(i, _)| i);
+        for (i, value) in defs {
+            let outer = std::mem::take(&mut self.diags);
+            self.prewarming = Some(Vec::new());
+            let v = self.eval_const(i, value);
+            let deps = self.prewarming.take().unwrap_or_default();
+            let own = std::mem::replace(&mut self.diags, outer);
+            self.const_memo.insert(i, v);
+            self.const_diags.insert(i, (own, deps));
+        }
+    }
+
+    /// Reports the kept diagnostics of the constant at item `i` and of those it is
+    /// defined from, once each.
+    fn emit_const_diags(&mut self, i: usize) {
+        let mut stack = vec![i];
+        while let Some(j) = stack.pop() {
+            if let Some((own, deps)) = self.const_diags.remove(&j) {
+                self.diags.extend(own);
+                stack.extend(deps);
+            }
+        }
+    }
+
     /// A name as a const (visible at `at`) or a kernel constant of this architecture.
     fn const_lookup(&mut self, id: &Ident, at: usize) -> Option<ConstVal> {
         let visible = self
@@ -994,23 +1311,14 @@ impl<'a> Lowerer<'a> {
             .get(id.name.as_str())
             .and_then(|defs| defs.iter().rev().find(|(i, _, _)| *i < at).copied());
         if let Some((i, _, value)) = visible {
-            if let Some(v) = self.const_memo.get(&i) {
-                return v.clone();
-            }
-            let v = match value {
-                ConstValue::Value(v) => self.value(v, i).map(ConstVal::Value),
-                ConstValue::Set(s) => {
-                    let mut out = Vec::new();
-                    let mut ok = true;
-                    for v in &s.values {
-                        match self.value(v, i) {
-                            Some(n) => out.push(n),
-                            None => ok = false,
-                        }
-                    }
-                    ok.then_some(ConstVal::Set(out))
+            if let Some(v) = self.const_memo.get(&i).cloned() {
+                match &mut self.prewarming {
+                    Some(deps) => deps.push(i),
+                    None => self.emit_const_diags(i),
                 }
-            };
+                return v;
+            }
+            let v = self.eval_const(i, value);
             self.const_memo.insert(i, v.clone());
             return v;
         }
@@ -1054,7 +1362,7 @@ impl<'a> Lowerer<'a> {
             let kernel = Arch::ALL
                 .iter()
                 .flat_map(|a| a.constants().iter().map(|c| c.name));
-            if let Some(s) = did_you_mean(&id.name, user.iter().copied().chain(kernel)) {
+            if let Some(s) = self.suggest(&id.name, user.iter().copied().chain(kernel)) {
                 d = d.suggest(id.span, s, format!("did you mean `{s}`?"));
             }
         }

@@ -60,6 +60,14 @@ codes! {
          inside a comment needs its own `*/`.";
     UnterminatedString = "S0004", Error, "unterminated string",
         "A string literal (the path of an `include`) has no closing `\"`.";
+    NestingTooDeep = "S0005", Error, "nesting too deep",
+        "Parentheses, braces and `!` nest more than 64 levels deep (each `!` counts as a \
+         level), or block comments more than 64 inside each other; in `scc check`, \
+         parentheses in a call. Every stage of the compiler walks nested conditions \
+         recursively, so nesting is bounded to keep any input from overflowing the stack. \
+         Real policies nest a few levels: flatten the condition (`a || (b || c)` is `a || b \
+         || c`, `!!x` is `x`, `!(a || b)` is `!a && !b`) or list values in a set (`fd in {1, \
+         2, 3}`).";
 
     UnknownSyscall = "S0101", Error, "unknown syscall",
         "The name is not a system call on any target architecture. Check the spelling (the \
@@ -103,13 +111,16 @@ codes! {
          set the default.";
     IncludeNotFound = "S0111", Error, "include file not found",
         "The file named by `include` could not be read. Paths are relative to the including \
-         file (or, inside `seccomp_policy!`, to the crate's `CARGO_MANIFEST_DIR`).";
+         file (or, inside `seccomp_policy!`, to the crate's `CARGO_MANIFEST_DIR`). Only \
+         regular files of at most 1 MiB are read (not devices such as `/dev/zero`, FIFOs \
+         or sockets), and at most 4 MiB for all the includes of a policy.";
     IncludeCycle = "S0112", Error, "include cycle",
         "A file includes itself, directly or through other files. Include each shared file \
          once, from the top-level policy.";
     DuplicateDefinition = "S0113", Error, "duplicate definition",
-        "A `const` or `group` name is defined twice, or a group shadows a built-in group. \
-         Rename one of them.";
+        "A `const` or `group` name is defined twice, a group shadows a built-in group, or a \
+         `const` has the name of a kernel constant (`const EPERM = 0;` would silently turn \
+         every later `errno(EPERM)` into `errno(0)`). Rename one of them.";
     SetExpected = "S0114", Error, "set or value in the wrong place",
         "`in` and `not in` take a set (`{A, B}` or a `const` defined as a set); comparisons \
          and masks take a single value. A `const` defined as a set cannot be used as a \
@@ -135,6 +146,12 @@ codes! {
     ConstantValueMismatch = "S0120", Error, "constant has no value on an architecture",
         "The constant exists on some target architectures but not on this one, so the rule \
          cannot be compiled for it. Restrict the policy with `arch`, or use a number.";
+    ExpansionTooLarge = "S0121", Error, "groups expand to too many targets",
+        "The policy's `@group` references expand to more than 10,000 syscall targets \
+         together. A group that lists another group several times holds its targets that \
+         many times over, so a few lines of nested groups can stand for billions of \
+         targets; every syscall of an architecture is about 400. List each group once \
+         (`@a, @a` is `@a`), and each member group of a group of groups once.";
 
     DenylistSibling = "S0201", Warning, "denylist misses a sibling syscall",
         "A denylist (`default allow` or `log`) blocks a syscall but not another that does the \

@@ -1,5 +1,6 @@
-//! The semantic difference of two policies: per syscall, the argument values on which
-//! their actions differ, computed symbolically ([`crate::region`]), not by sampling.
+//! The semantic difference of two policies: for every syscall number a filter can see,
+//! the argument values on which their actions differ, computed exactly with decision
+//! diagrams ([`crate::bdd`]), not by sampling, and whatever the conditions.
 //!
 //! ```
 //! use seccomp_dsl::{Arch, compile_str, diff};
@@ -12,65 +13,232 @@
 //! assert_eq!(changes[0].lines(), ["- errno(EPERM) socket(domain == 16)", "+ allow socket(domain == 16)"]);
 //! ```
 
+use std::collections::BTreeSet;
+
 use crate::Action;
+use std::sync::Arc;
+
+use crate::bdd::{self, ArgSet, Id, Manager, Order};
 use crate::policy::ArchPolicy;
-use crate::region::{Conj, Cube, Region, TooBig, decide};
+use crate::region::Cube;
 use crate::tables::SyscallDef;
 
-/// Calls of one syscall that one policy gives `from` and the other `to`.
-#[derive(Clone, Debug)]
-pub struct Change {
-    pub syscall: &'static SyscallDef,
-    pub from: Action,
-    pub to: Action,
-    /// The argument values concerned.
-    pub region: Region,
+/// The most decision-diagram nodes one syscall's comparison may build. Every test is at
+/// most one node per bit, so real policies need thousands at most (Docker's profile
+/// against itself: a few hundred per syscall); the bound only keeps a hostile policy
+/// from taking all memory.
+pub const MAX_NODES: usize = 1 << 21;
+
+/// The most alternatives [`Change::lines`] lists for one change (the comparison itself is
+/// exact whatever the count).
+pub const MAX_ALTERNATIVES: usize = 1024;
+
+/// The most nodes spent re-ordering a change's set argument by argument for display;
+/// past it the set is shown as boxes.
+const DISPLAY_NODES: usize = 1 << 16;
+
+/// The syscall numbers a [`Change`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syscalls {
+    /// One syscall of the tables.
+    Named(&'static SyscallDef),
+    /// Numbers `first..=last` that the tables do not name: a newer kernel's syscalls,
+    /// gaps in the numbering, anything up to the x32 bit on x86_64 and up to `u32::MAX`
+    /// elsewhere. No rule can name them, so each policy gives them its default.
+    Unnamed { first: u32, last: u32 },
 }
 
-/// Every difference between `a` and `b` (same architecture), by syscall number then
-/// action.
-pub fn diff(a: &ArchPolicy, b: &ArchPolicy) -> Result<Vec<Change>, TooBig> {
+impl Syscalls {
+    /// The first number.
+    pub fn first(self) -> u32 {
+        match self {
+            Syscalls::Named(s) => s.nr,
+            Syscalls::Unnamed { first, .. } => first,
+        }
+    }
+
+    /// The last number.
+    pub fn last(self) -> u32 {
+        match self {
+            Syscalls::Named(s) => s.nr,
+            Syscalls::Unnamed { last, .. } => last,
+        }
+    }
+}
+
+/// Calls that one policy gives `from` and the other `to`.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub syscalls: Syscalls,
+    pub from: Action,
+    pub to: Action,
+    /// The argument values concerned, exactly (every value for unnamed numbers).
+    pub args: ArgSet,
+}
+
+/// A syscall whose conditions needed more than [`MAX_NODES`] nodes to compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooComplex {
+    pub syscall: &'static SyscallDef,
+}
+
+impl std::fmt::Display for TooComplex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the conditions of `{}` need more than {MAX_NODES} decision-diagram nodes to compare",
+            self.syscall.name
+        )
+    }
+}
+
+impl std::error::Error for TooComplex {}
+
+/// Every difference between `a` and `b` (same architecture), over every syscall number
+/// a filter can see (all of `u32`), by number then action: exactly, whatever the
+/// conditions (see [`crate::bdd`]).
+///
+/// What a policy does with a number follows the compiled filter (and
+/// [`crate::evaluate`]): numbers from the x32 bit up are killed by both on x86_64, so
+/// they never differ; a number no rule names gets the default, named in the tables or
+/// not.
+pub fn diff(a: &ArchPolicy, b: &ArchPolicy) -> Result<Vec<Change>, TooComplex> {
     assert_eq!(a.arch, b.arch, "diff of policies for different arches");
-    let mut defs: Vec<&'static SyscallDef> = a.arch.syscalls().iter().collect();
-    defs.sort_by_key(|s| s.nr);
+    let arch = a.arch;
+    // Numbers from here up are killed before any rule, by both.
+    let end = arch.x32_bit().map_or(1 << 32, u64::from);
+    let ruled: BTreeSet<u32> = a.rules.iter().chain(&b.rules).map(|r| r.nr()).collect();
+    let mut named: Vec<&'static SyscallDef> = arch.syscalls().iter().collect();
+    named.sort_by_key(|s| s.nr);
+    named.dedup_by_key(|s| s.nr);
+    named.retain(|s| u64::from(s.nr) < end);
+    let defaults_differ = a.default != b.default;
     let mut out = Vec::new();
-    for sys in defs {
-        let ruled = a.rules_for(sys.nr).next().is_some() || b.rules_for(sys.nr).next().is_some();
-        if !ruled {
-            if a.default != b.default {
-                out.push(Change {
-                    syscall: sys,
-                    from: a.default,
-                    to: b.default,
-                    region: Region::all(),
-                });
-            }
+    let mut next = 0u64;
+    let unnamed = |first: u64, last: u64, out: &mut Vec<Change>| {
+        if defaults_differ {
+            out.push(Change {
+                syscalls: Syscalls::Unnamed {
+                    first: first as u32,
+                    last: last as u32,
+                },
+                from: a.default,
+                to: b.default,
+                args: ArgSet::all(),
+            });
+        }
+    };
+    for sys in named {
+        let nr = u64::from(sys.nr);
+        if nr > next {
+            unnamed(next, nr - 1, &mut out);
+        }
+        next = nr + 1;
+        if ruled.contains(&sys.nr) {
+            out.extend(compare(a, b, sys)?);
+        } else if defaults_differ {
+            out.push(Change {
+                syscalls: Syscalls::Named(sys),
+                from: a.default,
+                to: b.default,
+                args: ArgSet::all(),
+            });
+        }
+    }
+    if next < end {
+        unnamed(next, end - 1, &mut out);
+    }
+    Ok(out)
+}
+
+/// What `policy` does with the calls of `sys`: a diagram whose leaves are indexes into
+/// `actions` (plus 2: leaves 0 and 1 are false and true).
+fn decision(
+    m: &mut Manager,
+    policy: &ArchPolicy,
+    sys: &SyscallDef,
+    actions: &mut Vec<Action>,
+) -> Result<Id, bdd::TooBig> {
+    let mut leaf = |m: &mut Manager, a: Action| {
+        let i = actions.iter().position(|&x| x == a).unwrap_or_else(|| {
+            actions.push(a);
+            actions.len() - 1
+        });
+        m.leaf(i as u32 + 2)
+    };
+    let mut f = leaf(m, policy.default);
+    // The first matching rule decides: build from the last one up.
+    let rules: Vec<_> = policy.rules_for(sys.nr).map(|(_, r)| r).collect();
+    for r in rules.into_iter().rev() {
+        let c = match &r.cond {
+            None => bdd::TRUE,
+            Some(e) => m.expr(e)?,
+        };
+        let then = leaf(m, r.action);
+        f = m.ite(c, then, f)?;
+    }
+    Ok(f)
+}
+
+/// The changes of one syscall both policies can have rules for.
+fn compare(
+    a: &ArchPolicy,
+    b: &ArchPolicy,
+    sys: &'static SyscallDef,
+) -> Result<Vec<Change>, TooComplex> {
+    let too_complex = |_| TooComplex { syscall: sys };
+    // The bits in the order the conditions test them, as the compiler's diagram does.
+    let tests = [a, b]
+        .into_iter()
+        .flat_map(|p| p.rules_for(sys.nr))
+        .filter_map(|(_, r)| r.cond.as_ref())
+        .flat_map(|c| {
+            c.tests()
+                .into_iter()
+                .map(|t| (t.arg, t.mask))
+                .collect::<Vec<_>>()
+        });
+    let mut m = Manager::with_order(Arc::new(Order::first_seen(tests)), MAX_NODES);
+    let mut actions = Vec::new();
+    let fa = decision(&mut m, a, sys, &mut actions).map_err(too_complex)?;
+    let fb = decision(&mut m, b, sys, &mut actions).map_err(too_complex)?;
+    if fa == fb {
+        // One function, one node.
+        return Ok(Vec::new());
+    }
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let both = m
+        .product(fa, fb, &mut |x, y| {
+            let i = pairs.iter().position(|&p| p == (x, y)).unwrap_or_else(|| {
+                pairs.push((x, y));
+                pairs.len() - 1
+            });
+            i as u32 + 2
+        })
+        .map_err(too_complex)?;
+    let mut out = Vec::new();
+    for v in m.values(both) {
+        let (x, y) = pairs[v as usize - 2];
+        let (from, to) = (actions[x as usize - 2], actions[y as usize - 2]);
+        if from == to {
             continue;
         }
-        let (da, db) = (decide(a, sys.nr)?, decide(b, sys.nr)?);
-        for (x, ra) in &da {
-            for (y, rb) in &db {
-                if x == y {
-                    continue;
-                }
-                let r = ra.and(rb)?;
-                if !r.is_empty() {
-                    out.push(Change {
-                        syscall: sys,
-                        from: *x,
-                        to: *y,
-                        region: r,
-                    });
-                }
-            }
-        }
+        let set = m
+            .map(both, &mut |w| u32::from(w == v))
+            .map_err(too_complex)?;
+        out.push(Change {
+            syscalls: Syscalls::Named(sys),
+            from,
+            to,
+            args: m.extract(set),
+        });
     }
     Ok(out)
 }
 
 /// The changes where `policy` lets a call through (allow or log) that `baseline` does
 /// not: what `scc diff --subset-of` reports.
-pub fn not_subset(baseline: &ArchPolicy, policy: &ArchPolicy) -> Result<Vec<Change>, TooBig> {
+pub fn not_subset(baseline: &ArchPolicy, policy: &ArchPolicy) -> Result<Vec<Change>, TooComplex> {
     Ok(diff(baseline, policy)?
         .into_iter()
         .filter(|c| c.to.permits() && !c.from.permits())
@@ -78,15 +246,35 @@ pub fn not_subset(baseline: &ArchPolicy, policy: &ArchPolicy) -> Result<Vec<Chan
 }
 
 impl Change {
+    /// Whether the change concerns this call.
+    pub fn contains(&self, nr: u32, args: &[u64; 6]) -> bool {
+        (self.syscalls.first()..=self.syscalls.last()).contains(&nr) && self.args.contains(args)
+    }
+
     /// `- FROM syscall(cond)` and `+ TO syscall(cond)`, one pair per alternative.
     pub fn lines(&self) -> Vec<String> {
+        let targets = match self.syscalls {
+            Syscalls::Named(sys) => describe(&self.args, sys)
+                .into_iter()
+                .map(|cond| {
+                    if cond.is_empty() {
+                        sys.name.to_owned()
+                    } else {
+                        format!("{}({cond})", sys.name)
+                    }
+                })
+                .collect(),
+            Syscalls::Unnamed { first, last } => {
+                let what = if first == last {
+                    format!("syscall {}", num(first.into()))
+                } else {
+                    format!("syscalls {}..={}", num(first.into()), num(last.into()))
+                };
+                vec![format!("{what} (numbers the tables do not name)")]
+            }
+        };
         let mut out = Vec::new();
-        for cond in describe(&self.region, self.syscall) {
-            let target = if cond.is_empty() {
-                self.syscall.name.to_owned()
-            } else {
-                format!("{}({cond})", self.syscall.name)
-            };
+        for target in targets {
             out.push(format!("- {} {target}", self.from));
             out.push(format!("+ {} {target}", self.to));
         }
@@ -97,182 +285,108 @@ impl Change {
 /// One argument's values in a displayed alternative.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Values {
-    Any,
     /// Sorted, disjoint, inclusive intervals.
     Ranges(Vec<(u64, u64)>),
     Cube(Cube),
     /// Every value but those of the cube (`x & m != v`).
     NotCube(Cube),
+    /// The first of too many intervals to show.
+    Many(Vec<(u64, u64)>),
 }
 
 fn width_mask(sys: &SyscallDef, i: usize) -> u64 {
     sys.args.get(i).map_or(u64::MAX, |a| a.width.mask())
 }
 
-/// A cube whose mask is the top bits of the width is an interval.
-fn values(c: Cube, wm: u64) -> Values {
-    if c.mask == 0 {
-        return Values::Any;
+/// How one argument's set of an alternative is shown, with the simplest form that is
+/// exact: intervals (`x >= 41`, `x in {1, 2}`, `x != 0`), a masked comparison
+/// (`x & 0x7e020000 != 0`, `x & 0xf0 == 0x10`), else a few masked cubes (one line
+/// each), else the first intervals.
+fn arg_values(set: &ArgSet, arg: usize, wm: u64) -> Vec<Values> {
+    if let Some(r) = set.intervals(arg, wm, 8) {
+        return vec![Values::Ranges(r)];
     }
-    let low = wm & !c.mask;
-    if c.mask & !wm == 0 && low & low.wrapping_add(1) == 0 {
-        Values::Ranges(vec![(c.value, c.value | low)])
-    } else {
-        Values::Cube(c)
+    if let Some([c]) = set.not().cubes(1).as_deref() {
+        return vec![Values::NotCube(*c)];
     }
+    if let Some(cs) = set.cubes(1) {
+        return cs.into_iter().map(Values::Cube).collect();
+    }
+    if let Some(r) = set.intervals(arg, wm, 4096) {
+        return vec![Values::Ranges(r)];
+    }
+    if let Some(cs) = set.cubes(64) {
+        return cs.into_iter().map(Values::Cube).collect();
+    }
+    let first = set.intervals(arg, wm, usize::MAX).unwrap_or_default();
+    vec![Values::Many(first.into_iter().take(16).collect())]
 }
 
-/// The cube `c` such that `cubes` are exactly the pieces of "not in `c`" (highest bit
-/// first, as the regions cut them), if there is one.
-fn negated_cube(cubes: &[Cube]) -> Option<Cube> {
-    let mask = cubes.iter().fold(0, |m, c| m | c.mask);
-    if mask.count_ones() as usize != cubes.len() {
-        return None;
+/// The alternatives of a set of argument vectors as conditions in the policy language
+/// (empty string: every call), at most [`MAX_ALTERNATIVES`] (then a last line says how
+/// many more there are).
+pub fn describe(args: &ArgSet, sys: &SyscallDef) -> Vec<String> {
+    if args.is_all() {
+        return vec![String::new()];
     }
-    // The piece of bit k fixes the bits above k to `v` and bit k to `!v`.
-    let mut value = 0;
-    for c in cubes {
-        let low = c.mask & c.mask.wrapping_neg();
-        value |= !c.value & low;
-    }
-    let want: Vec<Cube> = (0..64u32)
-        .rev()
-        .filter(|&k| mask >> k & 1 == 1)
-        .map(|k| {
-            let bit = 1u64 << k;
-            let above = if k == 63 { 0 } else { !((bit << 1) - 1) };
-            Cube {
-                mask: (mask & above) | bit,
-                value: (value & mask & above) | (!value & bit),
-            }
-        })
-        .collect();
-    let mut have = cubes.to_vec();
-    have.sort_unstable();
-    let mut want = want;
-    want.sort_unstable();
-    (have == want).then_some(Cube { mask, value })
-}
-
-fn union(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
-    let mut all: Vec<(u64, u64)> = a.iter().chain(b).copied().collect();
-    all.sort_unstable();
-    let mut out: Vec<(u64, u64)> = Vec::new();
-    for (lo, hi) in all {
-        match out.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
+    let Some(args) = args.arg_major(DISPLAY_NODES) else {
+        return describe_boxes(args, sys);
+    };
+    let (alts, complete) = args.by_argument(MAX_ALTERNATIVES);
+    let mut out: Vec<String> = Vec::new();
+    for alt in &alts {
+        // Each argument's forms; several forms (cubes) multiply into several lines.
+        let mut lines: Vec<Vec<String>> = vec![Vec::new()];
+        for (i, set) in alt.iter().enumerate() {
+            let Some(set) = set else { continue };
+            let forms: Vec<String> = arg_values(set, i, width_mask(sys, i))
+                .iter()
+                .map(|v| arg_text(sys, i, v))
+                .collect();
+            lines = lines
+                .into_iter()
+                .flat_map(|l| {
+                    forms.iter().map(move |f| {
+                        let mut l = l.clone();
+                        l.push(f.clone());
+                        l
+                    })
+                })
+                .collect();
         }
+        out.extend(lines.into_iter().map(|parts| match parts.as_slice() {
+            // One argument's alternatives need no parentheses of their own.
+            [only] if only.starts_with('(') && only.ends_with(')') => {
+                only[1..only.len() - 1].to_owned()
+            }
+            _ => parts.join(" && "),
+        }));
+    }
+    if !complete {
+        out.push("/* and more alternatives */".to_owned());
     }
     out
 }
 
-/// The alternatives of a region as conditions in the policy language (empty string:
-/// every call), intervals merged for reading.
-pub fn describe(region: &Region, sys: &SyscallDef) -> Vec<String> {
-    let mut alts: Vec<[Values; 6]> = region
-        .conjs
+/// The alternatives of a set too large to show argument by argument: its boxes (each
+/// argument `x & mask == value`), as many as [`MAX_ALTERNATIVES`].
+fn describe_boxes(args: &ArgSet, sys: &SyscallDef) -> Vec<String> {
+    let (boxes, complete) = args.boxes(MAX_ALTERNATIVES);
+    let mut out: Vec<String> = boxes
         .iter()
-        .map(|c: &Conj| std::array::from_fn(|i| values(c[i], width_mask(sys, i))))
-        .collect();
-    // Merge alternatives equal but for one argument's intervals.
-    let mut merged = true;
-    while merged && alts.len() <= 2048 {
-        merged = false;
-        'outer: for i in 0..alts.len() {
-            for j in i + 1..alts.len() {
-                let diff: Vec<usize> = (0..6).filter(|&k| alts[i][k] != alts[j][k]).collect();
-                if let [k] = diff[..] {
-                    if let (Values::Ranges(x), Values::Ranges(y)) = (&alts[i][k], &alts[j][k]) {
-                        let u = union(x, y);
-                        let wm = width_mask(sys, k);
-                        alts[i][k] = if u == [(0, wm)] {
-                            Values::Any
-                        } else {
-                            Values::Ranges(u)
-                        };
-                        alts.swap_remove(j);
-                        merged = true;
-                        break 'outer;
-                    }
-                }
-            }
-        }
-    }
-    // Alternatives equal but for one argument whose cubes are exactly the pieces of
-    // `x & m != v` read better as that.
-    let mut k = 0;
-    while k < alts.len() {
-        let mut found = false;
-        for arg in 0..6 {
-            let group: Vec<usize> = (0..alts.len())
-                .filter(|&j| {
-                    (0..6).all(|x| x == arg || alts[j][x] == alts[k][x])
-                        && matches!(alts[j][arg], Values::Cube(_) | Values::Ranges(_))
-                })
-                .collect();
-            if group.len() < 2 {
-                continue;
-            }
-            let cubes: Option<Vec<Cube>> = group
-                .iter()
-                .map(|&j| match &alts[j][arg] {
-                    Values::Cube(c) => Some(*c),
-                    Values::Ranges(r) => match r[..] {
-                        [(lo, hi)]
-                            if (hi - lo).wrapping_add(1) & (hi - lo) == 0
-                                && lo & (hi - lo) == 0 =>
-                        {
-                            Some(Cube {
-                                mask: width_mask(sys, arg) & !(hi - lo),
-                                value: lo,
-                            })
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect();
-            if let Some(c) = cubes.and_then(|cs| negated_cube(&cs)) {
-                let mut keep = alts[k].clone();
-                keep[arg] = Values::NotCube(c);
-                let mut rest: Vec<[Values; 6]> = alts
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| !group.contains(j))
-                    .map(|(_, a)| a.clone())
-                    .collect();
-                rest.push(keep);
-                alts = rest;
-                found = true;
-                break;
-            }
-        }
-        if !found {
-            k += 1;
-        } else {
-            k = 0;
-        }
-    }
-    let mut out: Vec<String> = alts
-        .iter()
-        .map(|alt| {
-            let parts: Vec<String> = alt
+        .map(|b| {
+            let parts: Vec<String> = b
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| arg_text(sys, i, v))
+                .filter(|(_, c)| c.mask != 0)
+                .map(|(i, c)| arg_text(sys, i, &Values::Cube(*c)))
                 .collect();
-            match parts.as_slice() {
-                // One argument's alternatives need no parentheses of their own.
-                [only] if only.starts_with('(') && only.ends_with(')') => {
-                    only[1..only.len() - 1].to_owned()
-                }
-                _ => parts.join(" && "),
-            }
+            parts.join(" && ")
         })
         .collect();
-    out.sort();
-    out.dedup();
+    if !complete {
+        out.push("/* and more alternatives */".to_owned());
+    }
     out
 }
 
@@ -284,7 +398,7 @@ fn num(v: u64) -> String {
     }
 }
 
-fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
+fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> String {
     let def = sys.args.get(i);
     let name = def
         .map(|d| d.name)
@@ -292,17 +406,17 @@ fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
         .map_or_else(|| format!("arg{i}"), str::to_owned);
     let wm = width_mask(sys, i);
     match v {
-        Values::Any => None,
-        Values::Cube(c) => Some(if c.mask == wm {
-            format!("{name} == {}", num(c.value))
-        } else {
-            format!("{name} & {:#x} == {}", c.mask, num(c.value))
-        }),
-        Values::NotCube(c) => Some(if c.mask == wm {
-            format!("{name} != {}", num(c.value))
-        } else {
-            format!("{name} & {:#x} != {}", c.mask, num(c.value))
-        }),
+        Values::Many(rs) => {
+            let shown: Vec<String> = rs
+                .iter()
+                .map(|&(lo, hi)| format!("{}..={}", num(lo), num(hi)))
+                .collect();
+            format!("{name} in /* {} ... */", shown.join(", "))
+        }
+        Values::Cube(c) if c.mask == wm => format!("{name} == {}", num(c.value)),
+        Values::Cube(c) => format!("{name} & {:#x} == {}", c.mask, num(c.value)),
+        Values::NotCube(c) if c.mask == wm => format!("{name} != {}", num(c.value)),
+        Values::NotCube(c) => format!("{name} & {:#x} != {}", c.mask, num(c.value)),
         Values::Ranges(rs) => {
             // Every value but a few: `x != v`, `x not in {..}`.
             let mut gaps = Vec::new();
@@ -318,14 +432,14 @@ fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
             if rs.len() > 1 && gaps.len() <= 8 && covered + gaps.len() as u128 == u128::from(wm) + 1
             {
                 let vs: Vec<String> = gaps.iter().map(|v| num(*v)).collect();
-                return Some(match vs.as_slice() {
+                return match vs.as_slice() {
                     [one] => format!("{name} != {one}"),
                     _ => format!("{name} not in {{{}}}", vs.join(", ")),
-                });
+                };
             }
             if rs.iter().all(|(lo, hi)| lo == hi) && rs.len() > 1 {
                 let vs: Vec<String> = rs.iter().map(|(lo, _)| num(*lo)).collect();
-                return Some(format!("{name} in {{{}}}", vs.join(", ")));
+                return format!("{name} in {{{}}}", vs.join(", "));
             }
             let parts: Vec<String> = rs
                 .iter()
@@ -336,7 +450,7 @@ fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
                     (lo, hi) => format!("{name} >= {} && {name} <= {}", num(lo), num(hi)),
                 })
                 .collect();
-            Some(if parts.len() == 1 {
+            if parts.len() == 1 {
                 parts.into_iter().next().unwrap()
             } else {
                 format!(
@@ -351,7 +465,7 @@ fn arg_text(sys: &SyscallDef, i: usize, v: &Values) -> Option<String> {
                         .collect::<Vec<_>>()
                         .join(" || ")
                 )
-            })
+            }
         }
     }
 }

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The pipeline runs one way, one module per stage:
-//! source → [`parse`] (pest grammar) → [`ast`] → [`check`] (names, constants, groups,
+//! source → [`parse`] (pest grammar) → [`ast`] → [`check`](mod@check) (names, constants, groups,
 //! includes, widths, per architecture) → [`policy`] (the checked meaning) → [`codegen`]
 //! (decision diagram, optimal search trees, layout) → [`bpf`] (instructions, verifier,
 //! interpreter, disassembler). [`eval`] evaluates a checked policy directly and is the
@@ -32,6 +32,7 @@
 
 pub mod annotate;
 pub mod ast;
+pub mod bdd;
 pub mod call;
 pub mod check;
 pub mod codegen;
@@ -75,6 +76,8 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
     /// The parsed files (root first).
     pub files: Vec<(FileId, ast::File)>,
+    /// What the names used as values stood for, per architecture.
+    pub values: Vec<check::NameValue>,
 }
 
 impl Output {
@@ -117,6 +120,7 @@ pub fn compile_sources(mut sources: SourceMap, root: FileId, loader: &mut dyn Lo
         programs,
         diagnostics,
         files: checked.files,
+        values: checked.values,
     }
 }
 
@@ -127,9 +131,10 @@ pub fn compile_str(name: &str, text: &str) -> Output {
     compile_sources(sources, root, &mut NoLoader)
 }
 
-/// Compiles a policy file, following includes on the file system.
+/// Compiles a policy file, following includes on the file system. Only regular files of
+/// at most [`source::MAX_FILE_BYTES`] are read ([`source::read_policy_file`]).
 pub fn compile_file(path: &std::path::Path) -> std::io::Result<Output> {
-    let text = std::fs::read_to_string(path)?;
+    let text = source::read_policy_file(path)?;
     let mut sources = SourceMap::new();
     let root = sources.add(check::normalize(path).display().to_string(), text);
     Ok(compile_sources(sources, root, &mut FsLoader))

@@ -32,6 +32,14 @@ const STATEMENT_WORDS: &[&str] = &[
     "arch",
 ];
 
+/// The deepest nesting the parser accepts: parentheses, braces and `!` (each `!` is a
+/// level: `!!x` is two) together, and block comments inside block comments. Every stage
+/// of the compiler (the pest parser first of all) walks conditions recursively, on the
+/// native stack; this bound keeps each of them far from the end of the smallest stack it
+/// runs on (a 2 MiB test thread, unoptimised), so that no input can overflow it. Real
+/// policies nest a few levels.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses one file. Syntax errors (at most one: parsing stops there) and malformed number
 /// literals (all of them) go to `diags`; `None` when the text does not parse.
 pub fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Option<ast::File> {
@@ -65,18 +73,74 @@ pub struct Comment {
 /// skips comments; `scc fmt` puts them back by position. Empty when the text has an
 /// unterminated comment or string (then it does not parse either).
 pub fn comments(file: FileId, text: &str) -> Vec<Comment> {
-    scan_trivia(file, text).unwrap_or_default()
+    scan_trivia(file, text, false).unwrap_or_default()
 }
 
 /// Finds unterminated block comments and strings before pest does, because pest would
-/// only say that it did not expect `/`.
+/// only say that it did not expect `/`, and nesting deeper than [`MAX_NESTING`] before
+/// pest recurses into it.
 fn lex_check(file: FileId, text: &str) -> Option<Diagnostic> {
-    scan_trivia(file, text).err()
+    scan_trivia(file, text, true).err()
 }
 
-/// Finds the comments, skipping strings; fails on an unterminated comment or string.
-fn scan_trivia(file: FileId, text: &str) -> Result<Vec<Comment>, Diagnostic> {
+/// The nesting the grammar recurses on, tracked over the text outside comments and
+/// strings: each `(` or `{` opens a level, plus one per `!` right before it (`!!(x)` is
+/// three), and a run of `!` counts while it lasts. An upper bound of the parser's
+/// recursion depth, so checking it first means pest never recurses deeper.
+#[derive(Default)]
+struct Nesting {
+    /// Levels each open bracket added.
+    open: Vec<usize>,
+    depth: usize,
+    /// `!`s since the last other token.
+    bangs: usize,
+}
+
+impl Nesting {
+    /// Takes the byte at `i`; `Err` with the diagnostic when it goes too deep.
+    fn step(&mut self, file: FileId, b: &[u8], i: usize) -> Result<(), Diagnostic> {
+        match b[i] {
+            b'(' | b'{' => {
+                let levels = 1 + std::mem::take(&mut self.bangs);
+                self.open.push(levels);
+                self.depth += levels;
+            }
+            b')' | b'}' => {
+                self.depth -= self.open.pop().unwrap_or(0);
+                self.bangs = 0;
+            }
+            b'!' if b.get(i + 1) != Some(&b'=') => self.bangs += 1,
+            c if c.is_ascii_whitespace() => {}
+            _ => self.bangs = 0,
+        }
+        if self.depth + self.bangs > MAX_NESTING {
+            return Err(too_deep(
+                Span::new(file, i, i + 1),
+                "parentheses, braces and `!`",
+            )
+            .help("flatten the condition: `a || (b || c)` is `a || b || c`, `!!x` is `x`, `!(a || b)` is `!a && !b`; many values are a set: `fd in {1, 2, 3}`"));
+        }
+        Ok(())
+    }
+}
+
+/// The nesting diagnostic (S0005) at `span`; `what` nests.
+pub(crate) fn too_deep(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        format!("nesting deeper than {MAX_NESTING} levels"),
+    )
+    .at(span, format!("more than {MAX_NESTING} levels of {what}"))
+    .note(format!(
+        "the parser and the compiler recurse on nesting, so it is limited to {MAX_NESTING} levels"
+    ))
+}
+
+/// Finds the comments, skipping strings; fails on an unterminated comment or string, and
+/// (`nesting`) on nesting deeper than [`MAX_NESTING`].
+fn scan_trivia(file: FileId, text: &str, nesting: bool) -> Result<Vec<Comment>, Diagnostic> {
     let mut comments = Vec::new();
+    let mut levels = Nesting::default();
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -104,6 +168,10 @@ fn scan_trivia(file: FileId, text: &str) -> Result<Vec<Comment>, Diagnostic> {
                     }
                     if b[i] == b'/' && b[i + 1] == b'*' {
                         depth += 1;
+                        if nesting && depth > MAX_NESTING {
+                            return Err(too_deep(Span::new(file, i, i + 2), "block comments")
+                                .help("block comments nest, as in Rust: close the inner ones, or use `//` comments"));
+                        }
                         i += 2;
                     } else if b[i] == b'*' && b[i + 1] == b'/' {
                         depth -= 1;
@@ -143,6 +211,7 @@ fn scan_trivia(file: FileId, text: &str) -> Result<Vec<Comment>, Diagnostic> {
                     }
                 }
             }
+            _ if nesting => levels.step(file, b, i)?,
             _ => {}
         }
         i += 1;
@@ -1001,6 +1070,47 @@ mod tests {
             ]
         );
         assert!(comments(FileId::ROOT, "/* open").is_empty());
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_pest_recurses() {
+        // `write(` is one level: 63 more parentheses is the limit.
+        let at = |n: usize| {
+            format!(
+                "default kill; allow write({}fd == 1{});",
+                "(".repeat(n),
+                ")".repeat(n)
+            )
+        };
+        ok(&at(MAX_NESTING - 1));
+        let d = err(&at(MAX_NESTING));
+        assert_eq!(d.code, Code::NestingTooDeep);
+        let col = "default kill; allow write(".len() + MAX_NESTING - 1;
+        assert_eq!(d.span().map(|s| s.range()), Some(col..col + 1));
+        // Each `!` is a level, `!=` is not; a parenthesis closes its levels.
+        ok(&format!(
+            "default kill; allow write({}fd == 1);",
+            "!".repeat(MAX_NESTING - 1)
+        ));
+        assert_eq!(
+            err(&format!(
+                "default kill; allow write({}fd == 1);",
+                "!".repeat(MAX_NESTING)
+            ))
+            .code,
+            Code::NestingTooDeep
+        );
+        ok(&format!(
+            "default kill; allow write({});",
+            vec!["(fd != 1)"; 1000].join(" && ")
+        ));
+        // Block comments inside block comments; deep nesting inside a comment or a
+        // string is not code.
+        let comments =
+            |n: usize| format!("/*{}{} default kill;", "/*".repeat(n - 1), "*/".repeat(n));
+        ok(&comments(MAX_NESTING));
+        assert_eq!(err(&comments(MAX_NESTING + 1)).code, Code::NestingTooDeep);
+        ok(&format!("// {}\ndefault kill;", "(".repeat(1000)));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Sets of argument vectors, for reasoning about conditions symbolically: which calls a
-//! rule decides, whether two rules overlap, where two policies differ.
+//! Sets of argument vectors as unions of boxes, for what needs boxes: the rules of an
+//! exported OCI profile (one box, one libseccomp rule) and the overlap of imported
+//! ones. (Comparing policies uses [`crate::bdd`], exact whatever the conditions.)
 //!
 //! A [`Region`] is a union of boxes ([`Conj`]); a box fixes some bits of each argument
 //! (a [`Cube`]: `arg & mask == value`). Every condition of the language is exactly such a
@@ -451,6 +452,23 @@ pub fn width_mask(w: Width) -> u64 {
     w.mask()
 }
 
+/// Every comparison with `v` (and `in {v, also...}`), for tests of exactness.
+#[cfg(test)]
+pub(crate) fn every_op(v: u64, also: [u64; 2]) -> [TestOp; 7] {
+    let mut set = vec![v, also[0], also[1]];
+    set.sort_unstable();
+    set.dedup();
+    [
+        TestOp::Eq(v),
+        TestOp::Ne(v),
+        TestOp::Lt(v),
+        TestOp::Le(v),
+        TestOp::Gt(v),
+        TestOp::Ge(v),
+        TestOp::In(set),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,20 +507,7 @@ mod tests {
         let values = [0, 1, 38, 40, 0x7e02_0000, 0xffff_ffff, 0x0002_0000];
         for m in masks {
             for v in values {
-                for op in [
-                    TestOp::Eq(v),
-                    TestOp::Ne(v),
-                    TestOp::Lt(v),
-                    TestOp::Le(v),
-                    TestOp::Gt(v),
-                    TestOp::Ge(v),
-                    TestOp::In({
-                        let mut vs = vec![v, 38, 40];
-                        vs.sort_unstable();
-                        vs.dedup();
-                        vs
-                    }),
-                ] {
+                for op in every_op(v, [38, 40]) {
                     let e = test(op.clone(), m);
                     for neg in [false, true] {
                         let r = Region::of_expr(&e, neg).unwrap();

@@ -5,6 +5,85 @@
 //! `file:line:col` and a caret.
 
 use std::fmt;
+use std::io::{self, Read as _};
+use std::path::Path;
+
+/// The largest policy file (root or included) read, in bytes: 1 MiB, about 70 times
+/// Docker's default profile. A larger file is refused before it is read, so that
+/// `include "/dev/zero"` or a runaway generated file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// Reads a policy file: only a regular file of at most [`MAX_FILE_BYTES`], as UTF-8.
+///
+/// Every front end reads policies through this function (the root file of `scc` and
+/// [`crate::compile_file`], `include`s, the proc-macro), because reading whatever a path
+/// names is a denial of service: `/dev/zero` never ends, and opening a FIFO blocks until a
+/// writer comes. The path is checked before it is opened (so a FIFO is never opened;
+/// on Linux it is also opened with `O_NONBLOCK`, which regular files ignore, against a
+/// FIFO swapped in between) and the open file again, and the read stops one byte past
+/// the limit whatever the file claims.
+pub fn read_policy_file(path: &Path) -> io::Result<String> {
+    let bytes = read_regular_file(path, MAX_FILE_BYTES, "a policy file")?;
+    String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
+/// Reads a regular file of at most `limit` bytes (`what` names it in the error), the
+/// way [`read_policy_file`] does: also for raw filters (`scc disasm`, `scc check
+/// --bpf`), which are at most 4096 instructions of 8 bytes.
+pub fn read_regular_file(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+    regular(&std::fs::metadata(path)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // `O_NONBLOCK` on these architectures (asm-generic/fcntl.h).
+        options.custom_flags(0o4000);
+    }
+    let file = options.open(path)?;
+    let len = regular(&file.metadata()?)?;
+    let too_large = || {
+        let size = if limit >= 1 << 10 {
+            format!("{} KiB", limit >> 10)
+        } else {
+            format!("{limit} bytes")
+        };
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {size}, the limit for {what}"),
+        )
+    };
+    if len > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// The length of a regular file; an error naming what else it is.
+fn regular(meta: &std::fs::Metadata) -> io::Result<u64> {
+    if meta.is_file() {
+        return Ok(meta.len());
+    }
+    let what = if meta.is_dir() {
+        "is a directory, not a policy file"
+    } else {
+        "is not a regular file (a device, FIFO or socket): only regular files are read"
+    };
+    Err(io::Error::new(io::ErrorKind::InvalidInput, what))
+}
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,27 +142,60 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` every [`MARK_EVERY`] bytes or so (on
+    /// character boundaries), so that a column costs at most that much counting: a
+    /// one-line file of a hundred thousand errors is not quadratic.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between two entries of [`SourceFile`]'s character marks.
+const MARK_EVERY: usize = 1024;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut marks = vec![(0, 0)];
+        for (chars, (i, _)) in text.char_indices().enumerate() {
+            if i >= marks.last().map_or(0, |m| m.0) + MARK_EVERY {
+                marks.push((i, chars));
+            }
+        }
         SourceFile {
             name,
             text,
             line_starts,
+            marks,
         }
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let (at, chars) = self.marks[self.marks.partition_point(|m| m.0 <= offset) - 1];
+        chars + self.text[at..offset].chars().count()
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        let col = self.chars_before(offset) - self.chars_before(start) + 1;
         (line + 1, col)
+    }
+
+    /// The byte range of the 1-based lines `first..=last`, newline of the last excluded.
+    pub fn line_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts[first - 1];
+        let end = self
+            .line_starts
+            .get(last)
+            .map_or(self.text.len(), |&e| e - 1);
+        start..end.max(start)
     }
 
     /// The text of a 1-based line, without its newline.

@@ -37,8 +37,8 @@ fn prints_the_action_and_the_rule_on_every_arch() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "x86_64: allow  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);)\n\
-         aarch64: allow  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);)\n"
+        "x86_64: allow  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);  where AT_FDCWD = -100, O_ACCMODE = 3, O_RDONLY = 0)\n\
+         aarch64: allow  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);  where AT_FDCWD = -100, O_ACCMODE = 3, O_RDONLY = 0)\n"
     );
 
     // Several calls, one --arch; negative numbers and `|`; a group; the default; a
@@ -59,7 +59,7 @@ fn prints_the_action_and_the_rule_on_every_arch() {
     assert_eq!(
         run.stdout,
         "openat(-100, 0, O_WRONLY | O_CREAT)\n\
-         \x20 x86_64: errno(EACCES)  (policy.sc:6: errno(EACCES) openat, open;)\n\
+         \x20 x86_64: errno(EACCES)  (policy.sc:6: errno(EACCES) openat, open;  where EACCES = 13)\n\
          write(2, _, _)\n\
          \x20 x86_64: allow  (policy.sc:4: allow @stdio, exit_group, rt_sigreturn, restart_syscall; via policy.sc:2: write(fd == 1 || fd == 2))\n\
          execve\n\
@@ -87,8 +87,8 @@ fn any_value_shows_each_decision_with_an_example() {
     assert_eq!(
         &lines[1..],
         [
-            "  allow  when flags = 0  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);)",
-            "  errno(EACCES)  when flags = 1  (policy.sc:6: errno(EACCES) openat, open;)",
+            "  allow  when flags = 0  (policy.sc:5: allow openat(dfd == AT_FDCWD && flags & O_ACCMODE == O_RDONLY);  where AT_FDCWD = -100, O_ACCMODE = 3, O_RDONLY = 0)",
+            "  errno(EACCES)  when flags = 1  (policy.sc:6: errno(EACCES) openat, open;  where EACCES = 13)",
         ]
     );
 }
@@ -100,7 +100,7 @@ fn a_syscall_missing_on_one_arch_is_said_so() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "x86_64: errno(EACCES)  (policy.sc:6: errno(EACCES) openat, open;)\n\
+        "x86_64: errno(EACCES)  (policy.sc:6: errno(EACCES) openat, open;  where EACCES = 13)\n\
          aarch64: `open` is not a syscall on aarch64\n"
     );
 }
@@ -252,7 +252,7 @@ fn a_filter_that_does_not_implement_the_policy_is_caught() {
     );
     assert!(
         run.stderr.contains(
-            "openat(0xffffffffffffff9c, 0, 1, 0): the policy says errno(EACCES) (policy.sc:6: errno(EACCES) openat, open;), the filter returns allow (0x7fff0000)"
+            "openat(0xffffffffffffff9c, 0, 1, 0): the policy says errno(EACCES) (policy.sc:6: errno(EACCES) openat, open;  where EACCES = 13), the filter returns allow (0x7fff0000)"
         ),
         "{}",
         run.stderr
@@ -280,4 +280,64 @@ fn a_filter_that_does_not_implement_the_policy_is_caught() {
     assert_eq!(v[0]["agree"], false);
     assert_eq!(v[0]["disagreements"][0]["policy"], "errno(EACCES)");
     assert_eq!(v[0]["disagreements"][0]["bpf"], "allow");
+}
+
+/// Issue 12, point 3: `const EPERM = 0;` made `errno(EPERM)` mean `errno(0)` (the call
+/// "succeeds" without running) while `scc check` showed `errno(EPERM)` beside the
+/// result. Now the redefinition is refused, and a rule's names are shown with what they
+/// stood for.
+#[test]
+fn names_are_shown_with_their_values_and_kernel_constants_cannot_be_redefined() {
+    let dir = temp_dir("check-values");
+    std::fs::write(
+        dir.join("eperm.sc"),
+        "default allow;\nconst EPERM = 0;\nerrno(EPERM) openat;\n",
+    )
+    .unwrap();
+    let run = check(&dir, &["eperm.sc", "openat"]);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error[S0113]: `EPERM` is a kernel constant")
+            && run.stderr.contains("eperm.sc:2:7")
+            && run.stderr.contains("the kernel's `EPERM` is 1"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(
+        dir.join("deny.sc"),
+        "default allow;\nconst DENY = 0;\nerrno(DENY) openat(flags & O_ACCMODE == O_RDONLY);\n",
+    )
+    .unwrap();
+    let run = check(
+        &dir,
+        &[
+            "--arch",
+            "x86_64",
+            "deny.sc",
+            "openat(AT_FDCWD, 0, O_RDONLY)",
+        ],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "x86_64: errno(0)  (deny.sc:3: errno(DENY) openat(flags & O_ACCMODE == O_RDONLY);  where DENY = 0, O_ACCMODE = 3, O_RDONLY = 0)\n"
+    );
+    let run = check(
+        &dir,
+        &[
+            "--arch",
+            "x86_64",
+            "--format",
+            "json",
+            "deny.sc",
+            "openat(AT_FDCWD, 0, O_RDONLY)",
+        ],
+    );
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v[0]["outcomes"][0]["names"][0],
+        serde_json::json!({"name": "DENY", "value": 0})
+    );
 }

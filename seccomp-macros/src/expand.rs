@@ -281,7 +281,7 @@ impl ManifestLoader {
     /// written, not the absolute path, so messages are the same on every machine.
     fn read_file(&self, rel: &str) -> Result<(String, PathBuf), String> {
         let abs = self.dir.join(rel);
-        std::fs::read_to_string(&abs)
+        seccomp_dsl::source::read_policy_file(&abs)
             .map(|t| (t, abs.clone()))
             .map_err(|e| e.to_string())
     }

@@ -1,7 +1,7 @@
 //! The proc-macros of `seccomp-rt`: use them through that crate, which re-exports them
 //! and provides the types the expansion refers to.
 //!
-//! This file is a shim; the work is in [`expand`], written against `proc-macro2` so it
+//! This file is a shim; the work is in `expand`, written against `proc-macro2` so it
 //! can be tested without a compiler.
 
 mod expand;

@@ -1,11 +1,11 @@
 //! Docker / OCI seccomp profiles (JSON): import into the policy language and export
 //! from it.
 //!
-//! - [`import`] reads a profile the way Docker and runc/crun apply it (Docker's
+//! - [`import`](mod@import) reads a profile the way Docker and runc/crun apply it (Docker's
 //!   `includes`/`excludes` by capabilities, architecture and kernel; runc's handling of
 //!   actions, errno values, repeated argument indexes and rules equal to the default;
 //!   libseccomp's precedence of unconditional rules) and writes a policy file.
-//! - [`export`] writes a checked policy as an OCI `linux.seccomp` object, a Docker
+//! - [`export`](mod@export) writes a checked policy as an OCI `linux.seccomp` object, a Docker
 //!   profile or a Security Profiles Operator `SeccompProfile`, expanding what JSON cannot
 //!   say (`||` across arguments, `in` sets, `!=`, ranges on 32-bit arguments) into
 //!   equivalent rules.

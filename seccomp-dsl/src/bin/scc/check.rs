@@ -6,13 +6,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use seccomp_dsl::ast::Item;
 use seccomp_dsl::bpf::{self, SockFilter};
 use seccomp_dsl::call::{self, Call, Disagreement, Report, Resolved};
 use seccomp_dsl::eval::Reason;
 use seccomp_dsl::{Action, Arch, ArchPolicy, Diagnostic, Output, SourceMap, Span};
 use serde_json::{Value, json};
 
-use crate::{ArchArg, Fail, load, select};
+use crate::{ArchArg, Fail, load, read_filter, select};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -98,27 +99,19 @@ pub fn run(a: Args) -> Result<(), Fail> {
             if let Ok((_, report)) = &c.result {
                 if report.disagreeing > 0 {
                     disagreeing += 1;
-                    let _ = write!(
-                        stderr,
-                        "{}",
-                        disagreement(text, c, &out.sources, a.bpf.is_some())
-                    );
+                    let _ = write!(stderr, "{}", disagreement(text, c, &out, a.bpf.is_some()));
                 }
             }
         }
         match a.format {
-            Format::Json => json_out.extend(
-                checked
-                    .iter()
-                    .map(|c| to_json(text, &call, c, &out.sources)),
-            ),
+            Format::Json => json_out.extend(checked.iter().map(|c| to_json(text, &call, c, &out))),
             Format::Text => {
                 if several {
                     writeln!(stdout, "{text}")?;
                 }
                 let indent = if several { "  " } else { "" };
                 for c in &checked {
-                    write!(stdout, "{}", to_text(c, &out.sources, indent))?;
+                    write!(stdout, "{}", to_text(c, &out, indent))?;
                 }
             }
         }
@@ -147,8 +140,7 @@ fn programs(out: &Output, a: &Args) -> Result<Vec<(Arch, Vec<SockFilter>)>, Fail
             .map(|p| (p.arch, p.insns.clone()))
             .collect());
     };
-    let bytes = std::fs::read(path)
-        .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = read_filter(path)?;
     let insns = bpf::from_bytes(&bytes)
         .ok_or_else(|| Fail::Usage("a raw filter is a multiple of 8 bytes".into()))?;
     let arch = match (a.arch, out.programs.as_slice()) {
@@ -166,11 +158,15 @@ fn programs(out: &Output, a: &Args) -> Result<Vec<(Arch, Vec<SockFilter>)>, Fail
     Ok(vec![(arch, insns)])
 }
 
-/// `policy.sc:12: errno(EACCES) openat, open;` for the rule (or default) that decided.
-fn decided_by(policy: &ArchPolicy, reason: Reason, sources: &SourceMap) -> String {
-    match reason {
-        Reason::WrongArch => "another architecture's call: killed before any rule".into(),
-        Reason::X32 => "an x32 syscall number: killed before any rule".into(),
+/// `policy.sc:12: errno(EACCES) openat, open;` for the rule (or default) that decided,
+/// then what the names in its action and in the matching target stood for (`where
+/// EACCES = 13`): a `const` or kernel constant is shown with its value, so the text of
+/// a rule can never hide what it did.
+fn decided_by(c: &Checked<'_>, reason: Reason, out: &Output) -> String {
+    let (policy, sources) = (c.policy, &out.sources);
+    let mut s = match reason {
+        Reason::WrongArch => return "another architecture's call: killed before any rule".into(),
+        Reason::X32 => return "an x32 syscall number: killed before any rule".into(),
         Reason::Default => place(policy.default_span, sources),
         Reason::Rule(i) => {
             let origin = policy.rules[i].origin;
@@ -183,6 +179,72 @@ fn decided_by(policy: &ArchPolicy, reason: Reason, sources: &SourceMap) -> Strin
             }
             s
         }
+    };
+    let names: Vec<String> = names(c, reason, out)
+        .iter()
+        .map(|(name, v)| format!("{name} = {}", signed(*v)))
+        .collect();
+    if !names.is_empty() {
+        s.push_str(&format!("  where {}", names.join(", ")));
+    }
+    s
+}
+
+/// The names in the deciding rule's action and matching target (or in the default
+/// action), each once, with the value it stood for on this architecture.
+fn names(c: &Checked<'_>, reason: Reason, out: &Output) -> Vec<(String, i128)> {
+    let places = match reason {
+        Reason::WrongArch | Reason::X32 => return Vec::new(),
+        Reason::Default => {
+            let span = c.policy.default_span;
+            vec![action_span(out, span).unwrap_or(span)]
+        }
+        Reason::Rule(i) => {
+            let origin = c.policy.rules[i].origin;
+            let mut places = vec![origin.target];
+            places.extend(action_span(out, origin.stmt));
+            places
+        }
+    };
+    let within = |span: Span| {
+        places
+            .iter()
+            .any(|p| p.file == span.file && p.start <= span.start && span.end <= p.end)
+    };
+    let mut names: Vec<(String, i128)> = Vec::new();
+    for v in out
+        .values
+        .iter()
+        .filter(|v| v.arch == c.arch && within(v.span))
+    {
+        let named = (out.sources.snippet(v.span).to_owned(), v.value);
+        if !names.contains(&named) {
+            names.push(named);
+        }
+    }
+    names
+}
+
+/// The action of the rule or `default` statement at `stmt`.
+fn action_span(out: &Output, stmt: Span) -> Option<Span> {
+    out.files
+        .iter()
+        .filter(|(id, _)| *id == stmt.file)
+        .flat_map(|(_, f)| &f.items)
+        .find_map(|item| match item {
+            Item::Rule(r) if r.span == stmt => Some(r.action.span),
+            Item::Default { action, span } if *span == stmt => Some(action.span),
+            _ => None,
+        })
+}
+
+/// A value as a policy writes it: decimal up to 0xffff (errno values, most flags) and
+/// when negative (`AT_FDCWD = -100`), else hex.
+fn signed(v: i128) -> String {
+    if v < 0x1_0000 {
+        v.to_string()
+    } else {
+        format!("{v:#x}")
     }
 }
 
@@ -219,7 +281,7 @@ fn arg_name(r: &Resolved, i: usize) -> String {
         .map_or_else(|| format!("arg{i}"), |a| a.name.to_owned())
 }
 
-fn to_text(c: &Checked<'_>, sources: &SourceMap, indent: &str) -> String {
+fn to_text(c: &Checked<'_>, out: &Output, indent: &str) -> String {
     let (r, report) = match &c.result {
         Err(d) => return format!("{indent}{}: {}\n", c.arch, d.message),
         Ok(x) => x,
@@ -236,7 +298,7 @@ fn to_text(c: &Checked<'_>, sources: &SourceMap, indent: &str) -> String {
             "{indent}{}: {}  ({})\n{partial}",
             c.arch,
             only.verdict.action.to_source(),
-            decided_by(c.policy, only.verdict.reason, sources)
+            decided_by(c, only.verdict.reason, out)
         );
     }
     let mut s = format!(
@@ -253,7 +315,7 @@ fn to_text(c: &Checked<'_>, sources: &SourceMap, indent: &str) -> String {
             "{indent}  {}  when {}  ({})\n",
             o.verdict.action.to_source(),
             when.join(", "),
-            decided_by(c.policy, o.verdict.reason, sources)
+            decided_by(c, o.verdict.reason, out)
         ));
     }
     s.push_str(&partial);
@@ -280,7 +342,7 @@ fn bpf_result(d: &Disagreement) -> String {
 }
 
 /// The loud message for a filter that does not do what the policy says.
-fn disagreement(text: &str, c: &Checked<'_>, sources: &SourceMap, external: bool) -> String {
+fn disagreement(text: &str, c: &Checked<'_>, out: &Output, external: bool) -> String {
     let Ok((r, report)) = &c.result else {
         return String::new();
     };
@@ -293,7 +355,7 @@ fn disagreement(text: &str, c: &Checked<'_>, sources: &SourceMap, external: bool
             "  {}: the policy says {} ({}), the filter returns {}\n",
             call_with(r, &d.args),
             d.policy.action.to_source(),
-            decided_by(c.policy, d.policy.reason, sources),
+            decided_by(c, d.policy.reason, out),
             bpf_result(d)
         ));
     }
@@ -311,7 +373,8 @@ fn disagreement(text: &str, c: &Checked<'_>, sources: &SourceMap, external: bool
     s
 }
 
-fn to_json(text: &str, call: &Call, c: &Checked<'_>, sources: &SourceMap) -> Value {
+fn to_json(text: &str, call: &Call, c: &Checked<'_>, out: &Output) -> Value {
+    let sources = &out.sources;
     let syscall = match &call.target {
         call::Target::Name(id) => json!(id.name),
         call::Target::Number(..) => Value::Null,
@@ -349,6 +412,10 @@ fn to_json(text: &str, call: &Call, c: &Checked<'_>, sources: &SourceMap) -> Val
                         "text": sources.snippet(span),
                     })
                 }),
+                "names": names(c, o.verdict.reason, out)
+                    .into_iter()
+                    .map(|(name, value)| json!({"name": name, "value": value as i64}))
+                    .collect::<Vec<_>>(),
                 "example": o.example,
                 "inputs": o.count,
             })

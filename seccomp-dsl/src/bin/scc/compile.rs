@@ -98,8 +98,7 @@ pub struct DisasmArgs {
 }
 
 pub fn disasm(a: DisasmArgs) -> Result<(), Fail> {
-    let bytes = std::fs::read(&a.input)
-        .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", a.input.display())))?;
+    let bytes = crate::read_filter(&a.input)?;
     let is_bpf =
         a.input.extension().is_some_and(|e| e == "bpf") || std::str::from_utf8(&bytes).is_err();
     let mut stdout = std::io::stdout().lock();

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).map(|_| text)
         } else {
-            std::fs::read_to_string(path)
+            seccomp_dsl::source::read_policy_file(path)
         };
         let text = match text {
             Ok(t) => t,

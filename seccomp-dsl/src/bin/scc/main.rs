@@ -109,6 +109,17 @@ pub fn load(path: &Path) -> Result<Output, Fail> {
     Ok(out)
 }
 
+/// Reads a raw filter (or, for `scc disasm`, a policy): a regular file no larger than a
+/// policy file may be (a raw filter is at most 32 KiB), never `/dev/zero` or a FIFO.
+pub fn read_filter(path: &Path) -> Result<Vec<u8>, Fail> {
+    seccomp_dsl::source::read_regular_file(
+        path,
+        seccomp_dsl::source::MAX_FILE_BYTES,
+        "a policy or filter file",
+    )
+    .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))
+}
+
 /// The programs for `--arch` (or every target of the policy).
 pub fn select(out: &Output, arch: Option<ArchArg>) -> Result<Vec<&seccomp_dsl::Program>, Fail> {
     match arch {

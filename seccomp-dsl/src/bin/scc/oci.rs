@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use seccomp_dsl::diag::Severity;
+use seccomp_dsl::diff::Syscalls;
 use seccomp_dsl::oci::{self, Finding, ImportOptions};
 use seccomp_dsl::{Arch, Output};
 
@@ -80,7 +81,7 @@ fn options(profile: &Path, arch: Arch, r: &ResolveArgs) -> Result<ImportOptions,
 }
 
 pub fn import(a: ImportArgs) -> Result<(), Fail> {
-    let json = std::fs::read_to_string(&a.profile)
+    let json = seccomp_dsl::source::read_policy_file(&a.profile)
         .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", a.profile.display())))?;
     let mut o = options(&a.profile, native_or(a.arch), &a.resolve)?;
     o.runc_enosys = a.runc_enosys;
@@ -102,7 +103,7 @@ pub fn load_any(path: &Path, arch: Arch, r: &ResolveArgs) -> Result<Output, Fail
     if !is_json {
         return load(path);
     }
-    let json = std::fs::read_to_string(path)
+    let json = seccomp_dsl::source::read_policy_file(path)
         .map_err(|e| Fail::Usage(format!("cannot read {}: {e}", path.display())))?;
     let o = options(path, arch, r)?;
     let im = oci::import_str(&json, &o);
@@ -260,7 +261,7 @@ pub fn diff(a: DiffArgs) -> Result<(), Fail> {
             Some(_) => seccomp_dsl::diff::not_subset(lp, rp),
             None => seccomp_dsl::diff::diff(lp, rp),
         }
-        .map_err(|_| Fail::Usage("the conditions are too complex to compare".into()))?;
+        .map_err(|e| Fail::Usage(e.to_string()))?;
         all.push((arch, changes));
     }
     if all.is_empty() {
@@ -269,7 +270,7 @@ pub fn diff(a: DiffArgs) -> Result<(), Fail> {
         ));
     }
     let mut out = std::io::stdout().lock();
-    let mut syscalls = 0;
+    let (mut syscalls, mut unnamed) = (0, 0);
     for (arch, changes) in &all {
         if changes.is_empty() {
             continue;
@@ -281,11 +282,18 @@ pub fn diff(a: DiffArgs) -> Result<(), Fail> {
                 writeln!(out, "{line}")?;
             }
         }
-        let mut names: Vec<&str> = changes.iter().map(|c| c.syscall.name).collect();
-        names.dedup();
-        syscalls += names.len();
+        let mut targets: Vec<Syscalls> = changes.iter().map(|c| c.syscalls).collect();
+        targets.dedup();
+        syscalls += targets
+            .iter()
+            .filter(|t| matches!(t, Syscalls::Named(_)))
+            .count();
+        unnamed += targets
+            .iter()
+            .filter(|t| matches!(t, Syscalls::Unnamed { .. }))
+            .count();
     }
-    if syscalls == 0 {
+    if syscalls + unnamed == 0 {
         return Ok(());
     }
     let what = if a.subset_of.is_some() {
@@ -293,9 +301,14 @@ pub fn diff(a: DiffArgs) -> Result<(), Fail> {
     } else {
         "differ"
     };
+    let ranges = match unnamed {
+        0 => String::new(),
+        1 => " and 1 range of numbers the tables do not name".to_owned(),
+        n => format!(" and {n} ranges of numbers the tables do not name"),
+    };
     let _ = writeln!(
         anstream::stderr(),
-        "scc: {syscalls} syscall{} {what}",
+        "scc: {syscalls} syscall{}{ranges} {what}",
         if syscalls == 1 { "" } else { "s" }
     );
     Err(Fail::Policy)

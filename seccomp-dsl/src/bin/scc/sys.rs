@@ -14,7 +14,12 @@ use seccomp_dsl::bpf::SockFilter;
 /// Sets `PR_SET_NO_NEW_PRIVS` and installs `insns` with `flags`; returns what
 /// `seccomp(2)` returned (the listener fd with `SECCOMP_FILTER_FLAG_NEW_LISTENER`).
 ///
-/// Allocates nothing: safe to call between a raw `clone` and `execve`.
+/// Fails closed on TSYNC: without `NEW_LISTENER`, `seccomp(2)` reports a thread it could
+/// not synchronise (one with a filter of its own) by returning that thread's id, a
+/// *positive* value, and installs nothing, on any thread; that is an error here.
+///
+/// Allocates nothing, except to describe that TSYNC failure: safe to call between a raw
+/// `clone` and `execve` without TSYNC.
 pub fn install(insns: &[libc::sock_filter], flags: libc::c_ulong) -> io::Result<libc::c_long> {
     // SAFETY: prctl with integer arguments only.
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1 as libc::c_ulong, 0, 0, 0) } != 0 {
@@ -36,6 +41,14 @@ pub fn install(insns: &[libc::sock_filter], flags: libc::c_ulong) -> io::Result<
     };
     if r < 0 {
         return Err(io::Error::last_os_error());
+    }
+    if r > 0
+        && flags & libc::SECCOMP_FILTER_FLAG_TSYNC != 0
+        && flags & libc::SECCOMP_FILTER_FLAG_NEW_LISTENER == 0
+    {
+        return Err(io::Error::other(format!(
+            "thread {r} of this process could not be synchronised (TSYNC: it has a seccomp filter of its own), so no filter was installed"
+        )));
     }
     Ok(r)
 }
@@ -202,6 +215,87 @@ pub fn default_signal(sig: libc::c_int) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Set in the child process of [`tsync_failure_is_an_error_and_installs_nothing`].
+    const TSYNC_CHILD: &str = "SCC_TEST_TSYNC_CHILD";
+
+    /// `ret ALLOW`: a filter that changes nothing, so the test process lives on.
+    const ALLOW_ALL: [libc::sock_filter; 1] = [libc::sock_filter {
+        code: 0x06,
+        jt: 0,
+        jf: 0,
+        k: 0x7fff_0000,
+    }];
+
+    fn filters(task: &str) -> u32 {
+        status(task)
+            .expect("read /proc status")
+            .filters
+            .expect("Seccomp_filters (Linux 5.9+)")
+    }
+
+    /// On the real kernel: a thread that installed a filter of its own cannot be
+    /// synchronised, `seccomp(TSYNC)` returns its id (a positive value) and installs
+    /// nothing; `install` must call that an error (it used to return `Ok`, so `scc run`
+    /// exec'd the command without any filter). Runs in a fresh child process (this test
+    /// binary again), because installing filters is for life.
+    #[test]
+    fn tsync_failure_is_an_error_and_installs_nothing() {
+        if std::env::var_os(TSYNC_CHILD).is_some() {
+            return tsync_child();
+        }
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "--exact",
+                "sys::tests::tsync_failure_is_an_error_and_installs_nothing",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(TSYNC_CHILD, "1")
+            .output()
+            .expect("run the child");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("tsync child: ok"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn tsync_child() {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let other = std::thread::spawn(move || {
+            install(&ALLOW_ALL, 0).expect("the thread's own filter");
+            // SAFETY: gettid takes no arguments.
+            ready_tx.send(unsafe { libc::gettid() }).expect("ready");
+            done_rx.recv().expect("done");
+            filters("thread-self")
+        });
+        let tid = ready_rx.recv().expect("ready");
+        let err = install(&ALLOW_ALL, libc::SECCOMP_FILTER_FLAG_TSYNC)
+            .expect_err("a thread with its own filter cannot be synchronised");
+        assert!(
+            err.to_string().contains(&format!(
+                "thread {tid} of this process could not be synchronised"
+            )),
+            "{err}"
+        );
+        assert_eq!(filters("thread-self"), 0, "nothing installed here");
+        done_tx.send(()).expect("done");
+        assert_eq!(
+            other.join().expect("join"),
+            1,
+            "the other thread kept its own"
+        );
+        // With the conflicting thread gone, TSYNC succeeds and returns 0.
+        assert_eq!(
+            install(&ALLOW_ALL, libc::SECCOMP_FILTER_FLAG_TSYNC).unwrap(),
+            0
+        );
+        assert_eq!(filters("thread-self"), 1);
+        println!("tsync child: ok");
+    }
 
     #[test]
     fn status_lines() {

@@ -1,0 +1,5 @@
+// expect: S0005 (a generated condition nested past the limit)
+// A generator wrapped each alternative in one more pair of parentheses.
+default kill;
+allow exit_group, rt_sigreturn, restart_syscall;
+allow write((fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || (fd == 1 || fd == 2)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))));
