@@ -310,7 +310,7 @@ pub static BUILTIN_GROUPS: &[BuiltinGroup] = &[
     BuiltinGroup {
         name: "rust_std",
         description: "what a Rust program's std runtime needs after `main` starts to print, allocate, spawn and join threads, panic and exit (derived with `scc trace`, see the README)",
-        // Derived by `seccomp-dsl/tests/trace.rs` (`rust_std_is_what_scc_trace_derives`):
+        // Derived by `scc/tests/trace.rs` (`rust_std_is_what_scc_trace_derives`):
         // the calls `examples/std_workload.rs all` makes more often than `... empty`,
         // the three every process needs, and `clone` (glibc's fallback when a policy
         // refuses clone3) and `sched_yield` (std's back-off under contention).

@@ -32,14 +32,18 @@
 
 pub mod annotate;
 pub mod ast;
+#[cfg(feature = "tools")]
 pub mod bdd;
+#[cfg(feature = "tools")]
 pub mod call;
 pub mod check;
 pub mod codegen;
 mod codes;
 pub mod diag;
+#[cfg(feature = "tools")]
 pub mod diff;
 pub mod eval;
+#[cfg(feature = "tools")]
 pub mod fmt;
 pub mod groups;
 pub mod lint;
@@ -47,11 +51,12 @@ pub mod lint;
 pub mod oci;
 pub mod parse;
 pub mod policy;
+#[cfg(feature = "tools")]
 pub mod region;
 pub mod source;
+#[cfg(feature = "tools")]
 pub mod stats;
 pub mod tables;
-pub mod trace;
 
 pub use check::{Checked, FsLoader, Loaded, Loader, NoLoader, check, check_str};
 pub use codegen::{Program, compile};

@@ -4,7 +4,7 @@
 //! Each case must end with a diagnostic or a verified filter: parse, check, lint,
 //! render every diagnostic (spans inside their files), compile, verify, compare the
 //! policy with itself (`scc diff` must find nothing), and check the calls. The child
-//! runs under `RLIMIT_AS` ([`support::MEMORY_LIMIT`] x 2: the test binary and its
+//! runs under `RLIMIT_AS` ([`testkit::MEMORY_LIMIT`] x 2: the test binary and its
 //! threads) and is killed after [`FUZZ_TIME`], so a case that recurses without bound,
 //! allocates without bound or takes minutes fails the test instead of hanging CI.
 //!
@@ -13,7 +13,6 @@
 //! `cd seccomp-dsl && cargo fuzz run deep`.
 
 mod generate;
-mod support;
 
 use std::path::Path;
 use std::time::Duration;
@@ -109,7 +108,7 @@ fn run_all() {
     };
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
-    let dir = support::temp_dir("fuzz-deep");
+    let dir = testkit::temp_dir("fuzz-deep");
     // The extremes of each shape first: all bytes 0, 0x80 and 0xff after the shape.
     for shape in 0..10u8 {
         for fill in [0u8, 0x80, 0xff] {
@@ -144,7 +143,7 @@ fn deep_and_wide_inputs_end_with_a_diagnostic_in_bounded_time_and_memory() {
         "--test-threads=1",
     ])
     .env(CHILD, "1");
-    let run = support::run_bounded(cmd, 2 * support::MEMORY_LIMIT, FUZZ_TIME);
+    let run = testkit::run_bounded(cmd, 2 * testkit::MEMORY_LIMIT, FUZZ_TIME);
     assert!(
         !run.timed_out && run.status == Some(0) && run.stdout.contains("cases ok"),
         "the fuzz run failed (status {:?}, timed out: {}, {:?}):\n{}\n{}",

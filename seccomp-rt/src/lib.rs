@@ -108,6 +108,14 @@ impl Filter {
         }
     }
 
+    /// A filter over instructions built at run time (e.g. by `seccomp-dsl`), validated.
+    pub fn new(insns: Vec<SockFilter>) -> Result<Filter, InvalidFilter> {
+        seccomp_bpf::verify::verify(&insns)?;
+        Ok(Filter {
+            insns: Insns::Owned(insns),
+        })
+    }
+
     /// A filter from raw 8-byte `struct sock_filter` records (as `scc compile --format
     /// raw` and libseccomp's `seccomp_export_bpf` write them), validated.
     pub fn from_bytes(bytes: &[u8]) -> Result<Filter, InvalidFilter> {
@@ -438,6 +446,26 @@ pub struct Status {
     pub mode: Mode,
     /// `Seccomp_filters:` (Linux 5.9+): how many filters are attached.
     pub filters: Option<u32>,
+    /// `NoNewPrivs:` (Linux 4.10+): whether `PR_SET_NO_NEW_PRIVS` is set, which every
+    /// unprivileged filter install needs and `execve` never clears.
+    pub no_new_privs: Option<bool>,
+}
+
+impl Mode {
+    /// `disabled`, `strict` or `filter`, as `/proc` and the seccomp(2) man page say.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Disabled => "disabled",
+            Mode::Strict => "strict",
+            Mode::Filter => "filter",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The calling process's seccomp status.
@@ -445,9 +473,13 @@ pub fn status() -> io::Result<Status> {
     read_status("/proc/self/status")
 }
 
-/// Another process's seccomp status.
+/// Another process's seccomp status. A process that does not exist is an error of kind
+/// `NotFound` saying "no such process".
 pub fn status_of(pid: u32) -> io::Result<Status> {
-    read_status(&format!("/proc/{pid}/status"))
+    read_status(&format!("/proc/{pid}/status")).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => io::Error::new(io::ErrorKind::NotFound, "no such process"),
+        _ => e,
+    })
 }
 
 fn read_status(path: &str) -> io::Result<Status> {
@@ -471,7 +503,12 @@ fn parse_status(text: &str) -> Option<Status> {
         _ => return None,
     };
     let filters = field("Seccomp_filters").and_then(|v| v.parse().ok());
-    Some(Status { mode, filters })
+    let no_new_privs = field("NoNewPrivs").map(|v| v == "1");
+    Some(Status {
+        mode,
+        filters,
+        no_new_privs,
+    })
 }
 
 #[cfg(test)]
@@ -550,21 +587,26 @@ mod tests {
 
     #[test]
     fn status_parsing() {
-        let s = parse_status("Name:\tx\nSeccomp:\t2\nSeccomp_filters:\t3\n").unwrap();
+        let s =
+            parse_status("Name:\tx\nNoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\n").unwrap();
         assert_eq!(
             s,
             Status {
                 mode: Mode::Filter,
-                filters: Some(3)
+                filters: Some(3),
+                no_new_privs: Some(true),
             }
         );
         assert_eq!(
             parse_status("Seccomp:\t0\n").unwrap(),
             Status {
                 mode: Mode::Disabled,
-                filters: None
+                filters: None,
+                no_new_privs: None,
             }
         );
+        let gone = status_of(u32::MAX).unwrap_err();
+        assert_eq!(gone.to_string(), "no such process");
         assert!(parse_status("Name: x\n").is_none());
         assert!(
             status().is_ok(),

@@ -9,6 +9,10 @@
 //! `SCC_REQUIRE_ALL=1`, which turns every skip into a failure, so nothing is silently
 //! left untested there.
 //!
+//!
+//! It also runs commands under a memory limit and a watchdog ([`run_bounded`]), so a
+//! regression to unbounded time or memory fails a test instead of hanging CI.
+//!
 //! ```no_run
 //! let Some(profile) = testkit::shared("profiles/docker-default.json") else { return };
 //! let Some(runc) = testkit::command("runc") else { return };
@@ -84,7 +88,6 @@ pub fn find_command(name: &str) -> Option<PathBuf> {
 
 /// Whether the tests run as root; otherwise skips and returns `false`.
 pub fn root() -> bool {
-    // Read from /proc rather than calling geteuid: this crate has no dependencies.
     let euid = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -110,4 +113,98 @@ pub fn skip(reason: &str) {
     }
     // `eprintln!` is captured by libtest for passing tests; a direct write is not.
     let _ = writeln!(std::io::stderr(), "test skipped: {name}: {reason}");
+}
+
+/// A fresh directory for one test's files.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("scc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    dir
+}
+
+/// How a bounded run ended.
+#[derive(Debug)]
+pub struct Bounded {
+    /// The exit status, or `None` when killed (by the watchdog or a signal).
+    pub status: Option<i32>,
+    /// Killed by the watchdog after the time limit.
+    pub timed_out: bool,
+    pub elapsed: std::time::Duration,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Memory a hostile-input run may use (`RLIMIT_AS`, like `ulimit -v`): a debug `scc`
+/// checking a small policy needs less than 64 MiB of address space, and the blow-ups
+/// this guards against went past 6 GB.
+pub const MEMORY_LIMIT: u64 = 512 << 20;
+
+/// Wall-clock time a hostile-input run may take before the watchdog kills it: generous
+/// for an unoptimised build on a loaded CI machine, yet a regression to the old
+/// minute-long or endless runs fails instead of hanging CI.
+pub const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `cmd` with at most `memory` bytes of address space and kills it after `time`:
+/// a regression to unbounded memory fails the run (allocation failure aborts it) and
+/// one to unbounded time is cut off, instead of taking the machine or CI down.
+pub fn run_bounded(
+    mut cmd: std::process::Command,
+    memory: u64,
+    time: std::time::Duration,
+) -> Bounded {
+    use std::io::Read as _;
+    use std::os::unix::process::CommandExt as _;
+    let limit = libc::rlimit {
+        rlim_cur: memory,
+        rlim_max: memory,
+    };
+    // SAFETY: setrlimit is async-signal-safe and only reads `limit`, a copy owned by
+    // the closure; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().expect("spawn the bounded command");
+    // Drain the pipes on threads so a chatty child never blocks on a full pipe.
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if start.elapsed() > time {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().expect("wait after kill");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let elapsed = start.elapsed();
+    Bounded {
+        status: status.code(),
+        timed_out,
+        elapsed,
+        stdout: String::from_utf8_lossy(&out.join().expect("stdout reader")).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().expect("stderr reader")).into_owned(),
+    }
 }

@@ -9,8 +9,6 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use seccomp_dsl::bpf::SockFilter;
-
 /// Sets `PR_SET_NO_NEW_PRIVS` and installs `insns` with `flags`; returns what
 /// `seccomp(2)` returned (the listener fd with `SECCOMP_FILTER_FLAG_NEW_LISTENER`).
 ///
@@ -51,65 +49,6 @@ pub fn install(insns: &[libc::sock_filter], flags: libc::c_ulong) -> io::Result<
         )));
     }
     Ok(r)
-}
-
-/// The library's instructions as the kernel's `struct sock_filter`.
-pub fn to_kernel(insns: &[SockFilter]) -> Vec<libc::sock_filter> {
-    insns
-        .iter()
-        .map(|i| libc::sock_filter {
-            code: i.code,
-            jt: i.jt,
-            jf: i.jf,
-            k: i.k,
-        })
-        .collect()
-}
-
-/// What `/proc/PID/status` says about seccomp.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Status {
-    /// `Seccomp:` 0 disabled, 1 strict, 2 filter.
-    pub mode: u32,
-    /// `Seccomp_filters:` (Linux 5.9+).
-    pub filters: Option<u32>,
-    /// `NoNewPrivs:`.
-    pub no_new_privs: Option<bool>,
-}
-
-impl Status {
-    pub fn mode_name(&self) -> &'static str {
-        match self.mode {
-            0 => "disabled",
-            1 => "strict",
-            2 => "filter",
-            _ => "unknown",
-        }
-    }
-}
-
-/// Reads the seccomp lines of `/proc/PID/status` (`self` for this process).
-pub fn status(pid: &str) -> io::Result<Status> {
-    let path = format!("/proc/{pid}/status");
-    let text = std::fs::read_to_string(&path)?;
-    parse_status(&text).ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{path} has no `Seccomp:` line (a kernel without seccomp?)"),
-        )
-    })
-}
-
-fn parse_status(text: &str) -> Option<Status> {
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':').map(str::trim))
-    };
-    Some(Status {
-        mode: field("Seccomp")?.parse().ok()?,
-        filters: field("Seccomp_filters").and_then(|v| v.parse().ok()),
-        no_new_privs: field("NoNewPrivs").map(|v| v == "1"),
-    })
 }
 
 /// Finds a command like `execvp` does: a name with a `/` is a path, others are looked up
@@ -227,10 +166,13 @@ mod tests {
         k: 0x7fff_0000,
     }];
 
+    /// `Seccomp_filters:` of `/proc/TASK/status` (Linux 5.9+).
     fn filters(task: &str) -> u32 {
-        status(task)
+        std::fs::read_to_string(format!("/proc/{task}/status"))
             .expect("read /proc status")
-            .filters
+            .lines()
+            .find_map(|l| l.strip_prefix("Seccomp_filters:"))
+            .and_then(|v| v.trim().parse().ok())
             .expect("Seccomp_filters (Linux 5.9+)")
     }
 
@@ -295,21 +237,5 @@ mod tests {
         );
         assert_eq!(filters("thread-self"), 1);
         println!("tsync child: ok");
-    }
-
-    #[test]
-    fn status_lines() {
-        let s =
-            parse_status("Name:\tx\nNoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\n").unwrap();
-        assert_eq!(
-            s,
-            Status {
-                mode: 2,
-                filters: Some(3),
-                no_new_privs: Some(true)
-            }
-        );
-        assert_eq!(s.mode_name(), "filter");
-        assert!(parse_status("Name: x\n").is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! `strace -f -c` (if installed), best and median of several runs.
 //!
 //! ```sh
-//! cargo build --release -p seccomp-dsl --bin scc --example trace_overhead
+//! cargo build --release -p seccomp-scc --bin scc --example trace_overhead
 //! target/release/examples/trace_overhead [CALLS] [RUNS]
 //! ```
 //!
@@ -39,7 +39,7 @@ fn main() {
         });
     assert!(
         scc.exists(),
-        "{} not found: build it (cargo build --release -p seccomp-dsl --bin scc) or set SCC",
+        "{} not found: build it (cargo build --release -p seccomp-scc --bin scc) or set SCC",
         scc.display()
     );
     let me = me.to_str().expect("a UTF-8 path").to_owned();

@@ -51,9 +51,10 @@ pub fn run(a: Args) -> Result<(), Fail> {
             verdict.action
         )));
     }
-    let insns = sys::to_kernel(&program.insns);
+    let filter = seccomp_rt::Filter::new(program.insns.clone())
+        .map_err(|e| Fail::Usage(format!("the compiled filter is invalid: {e}")))?;
     sys::default_signal(libc::SIGPIPE);
-    if let Err(e) = sys::install(&insns, libc::SECCOMP_FILTER_FLAG_TSYNC) {
+    if let Err(e) = filter.installer().tsync(true).install() {
         return Err(Fail::Usage(format!(
             "cannot install the seccomp filter of {}: {e}; not running the command unsandboxed",
             a.policy.display()
@@ -77,13 +78,11 @@ pub struct StatusArgs {
 
 /// Prints a process's seccomp mode and filter count.
 pub fn status(a: StatusArgs) -> Result<(), Fail> {
-    let pid = a
-        .pid
-        .map_or_else(|| std::process::id().to_string(), |p| p.to_string());
-    let s = sys::status(&pid).map_err(|e| Fail::Usage(format!("process {pid}: {e}")))?;
+    let pid = a.pid.unwrap_or_else(std::process::id);
+    let s = seccomp_rt::status_of(pid).map_err(|e| Fail::Usage(format!("process {pid}: {e}")))?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "pid:          {pid}")?;
-    writeln!(stdout, "mode:         {}", s.mode_name())?;
+    writeln!(stdout, "mode:         {}", s.mode)?;
     match s.filters {
         Some(n) => writeln!(stdout, "filters:      {n}")?,
         None => writeln!(stdout, "filters:      unknown (Linux before 5.9)")?,

@@ -450,7 +450,7 @@ fn std_workload() -> PathBuf {
         .join("std_workload");
     assert!(
         p.exists(),
-        "{} is missing: `cargo test -p seccomp-dsl` builds it",
+        "{} is missing: `cargo test -p seccomp-scc` builds it",
         p.display()
     );
     p
@@ -460,7 +460,8 @@ fn std_workload() -> PathBuf {
 fn counts(path: &Path) -> std::collections::BTreeMap<&'static str, u64> {
     let out = seccomp_dsl::compile_file(path).unwrap();
     assert!(!out.has_errors(), "{}", out.render_diagnostics(false));
-    let rec = seccomp_dsl::trace::read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
+    let rec =
+        seccomp_scc::recording::read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
     rec.arches
         .values()
         .flat_map(|r| r.calls.iter().map(|(n, c)| (*n, c.count)))
@@ -490,7 +491,7 @@ fn rust_std_is_what_scc_trace_derives() {
         .filter(|(name, n)| **n > empty.get(*name).copied().unwrap_or(0))
         .map(|(name, _)| *name)
         .collect();
-    derived.extend(seccomp_dsl::trace::ESSENTIAL);
+    derived.extend(seccomp_scc::recording::ESSENTIAL);
     // Added by hand, with the reasons the README gives.
     derived.extend(["clone", "sched_yield"]);
     let group: BTreeSet<&str> = seccomp_dsl::groups::builtin_group("rust_std")

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use super::args::{self, EnumArg};
 use super::{ArchRecording, ESSENTIAL, Recording, Values};
-use crate::groups::BUILTIN_GROUPS;
-use crate::policy::Action;
-use crate::tables::Arch;
+use seccomp_dsl::groups::BUILTIN_GROUPS;
+use seccomp_dsl::policy::Action;
+use seccomp_dsl::tables::Arch;
 
 /// Header lines naming a traced command start with this (read back by `read_policy`).
 pub(super) const COMMAND_PREFIX: &str = "//   $ ";

@@ -14,9 +14,9 @@ mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::policy::{Action, Expr, Policy, TestOp};
-use crate::source::SourceMap;
-use crate::tables::Arch;
+use seccomp_dsl::policy::{Action, Expr, Policy, TestOp};
+use seccomp_dsl::source::SourceMap;
+use seccomp_dsl::tables::Arch;
 
 pub use write::{summary, write_oci, write_policy};
 
@@ -169,9 +169,9 @@ impl Recording {
 }
 
 /// `Arch::syscall_by_nr` is a linear search; the tracer looks up every call.
-fn by_nr(arch: Arch, nr: u32) -> Option<&'static crate::tables::SyscallDef> {
+fn by_nr(arch: Arch, nr: u32) -> Option<&'static seccomp_dsl::tables::SyscallDef> {
     use std::sync::OnceLock;
-    type Index = Vec<Option<&'static crate::tables::SyscallDef>>;
+    type Index = Vec<Option<&'static seccomp_dsl::tables::SyscallDef>>;
     static INDEX: [OnceLock<Index>; Arch::ALL.len()] = [OnceLock::new(), OnceLock::new()];
     let slot = Arch::ALL.iter().position(|a| *a == arch)?;
     let index = INDEX[slot].get_or_init(|| {
@@ -267,7 +267,7 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
             }
         }
     }
-    for line in sources.file(crate::source::FileId::ROOT).text.lines() {
+    for line in sources.file(seccomp_dsl::source::FileId::ROOT).text.lines() {
         if let Some(cmd) = line.strip_prefix(write::COMMAND_PREFIX) {
             rec.commands.push(cmd.to_owned());
         }
@@ -276,7 +276,7 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
 }
 
 /// The number in a `// N calls` comment at the end of the statement's last line.
-fn trailing_count(sources: &SourceMap, stmt: crate::source::Span) -> u64 {
+fn trailing_count(sources: &SourceMap, stmt: seccomp_dsl::source::Span) -> u64 {
     let file = sources.file(stmt.file);
     let (line, _) = file.line_col(stmt.end.saturating_sub(1) as usize);
     let text = file.line(line);
@@ -288,7 +288,7 @@ fn trailing_count(sources: &SourceMap, stmt: crate::source::Span) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{SeccompData, compile_str, evaluate};
+    use seccomp_dsl::{SeccompData, compile_str, evaluate};
 
     const A: Arch = Arch::X86_64;
 
@@ -362,7 +362,7 @@ mod tests {
         rec
     }
 
-    fn permits(policy: &crate::Policy, name: &str, args: [u64; 6]) -> bool {
+    fn permits(policy: &seccomp_dsl::Policy, name: &str, args: [u64; 6]) -> bool {
         let ap = policy.arch(A).unwrap();
         evaluate(ap, &SeccompData::new(A.audit_arch(), nr(name), args))
             .action
@@ -380,12 +380,12 @@ mod tests {
             out.render_diagnostics(false)
         );
         let policy = out.policy.as_ref().unwrap();
-        let lints = crate::lint::lint(policy);
+        let lints = seccomp_dsl::lint::lint(policy);
         assert!(lints.iter().all(|d| !d.is_error()), "{lints:?}");
         assert!(
             !lints
                 .iter()
-                .any(|d| d.code == crate::Code::MissingEssential),
+                .any(|d| d.code == seccomp_dsl::Code::MissingEssential),
             "{lints:?}"
         );
         assert!(text.contains("socket(domain in {AF_INET, AF_UNIX} && type in {SOCK_CLOEXEC | SOCK_STREAM, SOCK_DGRAM})"), "{text}");
@@ -555,9 +555,9 @@ mod tests {
         assert!(text.contains("allow clone;"), "{text}");
         let out = compile_str("x.sc", &text);
         assert!(
-            !crate::lint::lint(out.policy.as_ref().unwrap())
+            !seccomp_dsl::lint::lint(out.policy.as_ref().unwrap())
                 .iter()
-                .any(|d| d.code == crate::Code::Clone3Unfiltered)
+                .any(|d| d.code == seccomp_dsl::Code::Clone3Unfiltered)
         );
     }
 

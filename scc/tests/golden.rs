@@ -12,7 +12,7 @@
 //! leaks out under `NO_COLOR`, that `--format sarif` is valid against the SARIF 2.1.0
 //! schema and holds the same findings, and that every code has a golden.
 //!
-//! `SCC_BLESS=1 cargo test -p seccomp-dsl --test golden` rewrites the expected files
+//! `SCC_BLESS=1 cargo test -p seccomp-scc --test golden` rewrites the expected files
 //! (like trybuild's `TRYBUILD=overwrite`); review the diff before committing it.
 
 mod support;

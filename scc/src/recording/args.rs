@@ -5,7 +5,7 @@
 //! value comes from [`Arch::constants`], so a name is always one the policy checker
 //! accepts and means the same number.
 
-use crate::tables::{Arch, SyscallDef};
+use seccomp_dsl::tables::{Arch, SyscallDef};
 
 /// An argument recorded by value.
 #[derive(Debug)]

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use clap::ValueEnum;
-use seccomp_dsl::trace::{self, ArgMode, Recording};
 use seccomp_dsl::{Action, Arch};
+use seccomp_scc::recording::{self as trace, ArgMode, Recording};
 
 use crate::{Fail, load, sys};
 

@@ -4,7 +4,7 @@
 //! with comments and line breaks inserted between random tokens, and the command's exit
 //! statuses.
 //!
-//! `SCC_BLESS=1 cargo test -p seccomp-dsl --test fmt` rewrites the expected files after a
+//! `SCC_BLESS=1 cargo test -p seccomp-scc --test fmt` rewrites the expected files after a
 //! deliberate change of layout (review the diff).
 
 use std::path::{Path, PathBuf};
