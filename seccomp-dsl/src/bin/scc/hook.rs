@@ -268,7 +268,8 @@ impl Log {
                     serde_json::json!({"level": "warning", "msg": msg, "time": now_rfc3339()})
                         .to_string()
                 } else {
-                    format!("{} warning: {msg}", now_rfc3339())
+                    // logrus's text format, as runc writes its log by default.
+                    format!("time=\"{}\" level=warning msg={msg:?}", now_rfc3339())
                 };
                 let _ = std::fs::OpenOptions::new()
                     .create(true)
