@@ -395,7 +395,10 @@ fn every_process_and_thread_of_the_container_is_recorded() {
         assert!(sc.contains(rule), "no `{rule}` in\n{sc}");
     }
     // Rust's threads come from `clone3`, busybox's children from `clone`.
-    assert!(sc.contains("allow clone3;") && sc.contains("allow clone;"), "{sc}");
+    assert!(
+        sc.contains("allow clone3;") && sc.contains("allow clone;"),
+        "{sc}"
+    );
     for call in SETUP {
         assert!(!sc.contains(&format!("allow {call}")), "{sc}");
     }
@@ -420,6 +423,54 @@ fn every_process_and_thread_of_the_container_is_recorded() {
     std::fs::write(&without, v.to_string()).unwrap();
     let o = ok(rt.run_under(&without, &["sh", "-c", script]));
     assert!(stdout(&o).contains("sysinfo -1 "), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exec_sessions_are_recorded_too() {
+    let Some(runc) = runc() else { return };
+    let dir = support::temp_dir("containers-exec");
+    let rt = Runc::new(&runc, &dir, None);
+    let profile = dir.join("exec.json");
+    let mut c = rt.config(&["sleep", "3"]);
+    c["annotations"] = json!({ ANNOTATION: format!("of:{}", profile.display()) });
+    std::fs::write(rt.bundle.join("config.json"), c.to_string()).unwrap();
+    let id = format!("scc-exec-{}", std::process::id());
+    let state = rt.state.to_str().unwrap();
+    ok(run(Command::new(SCC)
+        .args(["oci-runtime", "--runtime"])
+        .arg(&runc)
+        .args(["--", "--root", state, "run", "--detach", &id])
+        .current_dir(&rt.bundle)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())));
+    // `sync` only in the exec'd process, which gets a listener of its own.
+    ok(run(
+        Command::new(&runc).args(["--root", state, "exec", &id, "sync"])
+    ));
+    let start = Instant::now();
+    while !stdout(&run(
+        Command::new(&runc).args(["--root", state, "state", &id])
+    ))
+    .contains("\"stopped\"")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the container did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ok(run(
+        Command::new(&runc).args(["--root", state, "delete", &id])
+    ));
+    let names = allowed(&profile);
+    assert!(names.iter().any(|n| n == "sync"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n == "nanosleep" || n == "clock_nanosleep"),
+        "{names:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -565,7 +616,9 @@ fn podman_records_through_the_hooks_d_file() {
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         logged.contains("level=warning")
-            && logged.contains("`of:ls.json`: the path must be absolute; the container runs without recording"),
+            && logged.contains(
+                "`of:ls.json`: the path must be absolute; the container runs without recording"
+            ),
         "{logged:?}"
     );
     let _ = run(pm.command().args(["rmi", "-f", &pm.image]));

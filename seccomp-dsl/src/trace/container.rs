@@ -38,6 +38,16 @@ pub const ENV: &str = "SCC_TRACE_SYSCALL";
 /// break the return from the handler.
 pub const UNASKED: [&str; 3] = ["write", "rt_sigreturn", "restart_syscall"];
 
+/// The flags Go's runtime creates a thread with (`newosproc`).
+pub const GO_THREAD_FLAGS: [&str; 6] = [
+    "CLONE_VM",
+    "CLONE_FS",
+    "CLONE_FILES",
+    "CLONE_SIGHAND",
+    "CLONE_SYSVSEM",
+    "CLONE_THREAD",
+];
+
 /// What runc may do after installing the profile and before the container's program
 /// starts, which one recording may not show, so every recorded profile allows it (each
 /// as a call with these arguments, so `--args enums` keeps its conditions):
@@ -52,16 +62,7 @@ pub const UNASKED: [&str; 3] = ["write", "rt_sigreturn", "restart_syscall"];
 ///   dies in runc with `futexwakeup ... returned -1`.
 pub fn runtime_calls(arch: Arch) -> Vec<(&'static str, [u64; 6])> {
     let c = |name: &str| arch.constant(name).unwrap_or(0) as u64;
-    let go_thread = [
-        "CLONE_VM",
-        "CLONE_FS",
-        "CLONE_FILES",
-        "CLONE_SIGHAND",
-        "CLONE_SYSVSEM",
-        "CLONE_THREAD",
-    ]
-    .iter()
-    .fold(0, |acc, n| acc | c(n));
+    let go_thread = GO_THREAD_FLAGS.iter().fold(0, |acc, n| acc | c(n));
     let rw = c("PROT_READ") | c("PROT_WRITE");
     [
         ("write", [0; 6]),
@@ -86,7 +87,7 @@ pub fn runtime_calls(arch: Arch) -> Vec<(&'static str, [u64; 6])> {
 
 /// The comment a recorded `.sc` policy explains its `0 calls` rules with.
 const RUNTIME_NOTE: &str = "// In a container (scc hook): rules with `0 calls` are what runc may do after\n\
-                            // installing the profile, before the program starts (`scc hook --help`).\n";
+                            // installing the profile, before the program starts (README: Recording a container).\n";
 
 /// The errno of the recorded profile's default action (`SCMP_ACT_ERRNO`, as
 /// oci-seccomp-bpf-hook writes it): a call the recording did not see fails with
@@ -436,16 +437,9 @@ mod tests {
                 Values::Set([0, 1].into()),
                 "{text}"
             );
-            let go = [
-                "CLONE_VM",
-                "CLONE_FS",
-                "CLONE_FILES",
-                "CLONE_SIGHAND",
-                "CLONE_SYSVSEM",
-                "CLONE_THREAD",
-            ]
-            .iter()
-            .fold(0, |a, n| a | arch.constant(n).unwrap() as u64);
+            let go = GO_THREAD_FLAGS
+                .iter()
+                .fold(0, |a, n| a | arch.constant(n).unwrap() as u64);
             assert_eq!(calls["clone"].args[0], Values::Set([go].into()), "{text}");
             assert_eq!(
                 calls["socket"].args[0],
