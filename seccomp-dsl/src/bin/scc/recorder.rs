@@ -60,8 +60,26 @@ impl Output {
         })
     }
 
+    /// Writes through a new temporary file (never an existing one: in a directory others
+    /// can write, it could be a symlink planted there) and a rename.
     fn write(&self, text: &str) -> io::Result<()> {
-        std::fs::write(&self.tmp, text)?;
+        use std::io::Write;
+        let mut f = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&self.tmp)
+        {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                // Ours, still there from `create`: removed, not followed.
+                std::fs::remove_file(&self.tmp)?;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&self.tmp)?
+            }
+            r => r?,
+        };
+        f.write_all(text.as_bytes())?;
         std::fs::rename(&self.tmp, &self.path)
     }
 
@@ -106,6 +124,7 @@ pub fn start(arch: Arch, base: Recording, output: Output, log: &Log) -> Result<P
             }
         }
         detach_stdio();
+        close_other_fds(sock.as_raw_fd());
         let r = Recorder {
             arch,
             base,
@@ -160,6 +179,25 @@ fn detach_stdio() {
         for fd in 0..3 {
             // SAFETY: dup2 onto the standard descriptors from a valid one.
             unsafe { libc::dup2(null.as_raw_fd(), fd) };
+        }
+    }
+}
+
+/// Closes every descriptor above the standard ones but `keep`: the recorder must not hold
+/// what its parent was given (a runtime wrapper inherits the container's pipes from
+/// containerd's shim, whose readers wait for them to close).
+fn close_other_fds(keep: i32) {
+    let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for fd in fds {
+        if fd > 2 && fd != keep {
+            // SAFETY: closing a descriptor nothing in this process uses any more (the
+            // directory's own descriptor is closed already, and closing it twice is EBADF).
+            unsafe { libc::close(fd) };
         }
     }
 }
