@@ -12,7 +12,8 @@
 //! when the archive is /dev/null). `scc` is
 //! looked up next to this example (`target/PROFILE/scc`) or taken from `$SCC`.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -29,19 +30,7 @@ fn main() {
     let calls: u64 = args.get(1).map_or(200_000, |s| s.parse().expect("CALLS"));
     let runs: usize = args.get(2).map_or(5, |s| s.parse().expect("RUNS"));
     let me = std::env::current_exe().expect("own path");
-    let scc = std::env::var_os("SCC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            me.parent()
-                .and_then(|examples| examples.parent())
-                .expect("target/PROFILE/examples")
-                .join("scc")
-        });
-    assert!(
-        scc.exists(),
-        "{} not found: build it (cargo build --release -p seccomp-scc --bin scc) or set SCC",
-        scc.display()
-    );
+    let scc = common::scc();
     let me = me.to_str().expect("a UTF-8 path").to_owned();
     let n = calls.to_string();
     let workload = [me.as_str(), "--loop", n.as_str()];

@@ -13,8 +13,11 @@ use seccomp_dsl::{Arch, Output};
 mod check;
 mod compile;
 mod fmt;
+mod hook;
 mod lint;
+mod notify;
 mod oci;
+mod recorder;
 mod run;
 mod sarif;
 mod stats;
@@ -46,6 +49,12 @@ enum Command {
     Status(run::StatusArgs),
     /// Run a command, record every syscall of its threads and children, write a policy.
     Trace(trace::Args),
+    /// OCI hook recording a container's profile for the `io.containers.trace-syscall`
+    /// annotation (podman hooks.d, stage precreate).
+    Hook(hook::HookArgs),
+    /// Run an OCI runtime (runc), recording the container's profile when its config asks
+    /// (annotation, or `SCC_TRACE_SYSCALL` in its environment: Docker).
+    OciRuntime(hook::RuntimeArgs),
     /// Import a Docker/OCI JSON seccomp profile as a policy file.
     Import(oci::ImportArgs),
     /// Export a policy as an OCI/Docker JSON profile or a SeccompProfile resource.
@@ -149,6 +158,8 @@ fn main() -> ExitCode {
             Ok(code) => return code,
             Err(e) => Err(e),
         },
+        Command::Hook(a) => hook::hook(a),
+        Command::OciRuntime(a) => hook::runtime(a),
         Command::Import(a) => oci::import(a),
         Command::Export(a) => oci::export(a),
         Command::Diff(a) => oci::diff(a),

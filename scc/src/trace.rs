@@ -19,7 +19,7 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,7 +29,7 @@ use clap::ValueEnum;
 use seccomp_dsl::{Action, Arch};
 use seccomp_scc::recording::{self as trace, ArgMode, Recording};
 
-use crate::{Fail, load, sys};
+use crate::{Fail, load, notify, sys};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ArgsMode {
@@ -100,6 +100,15 @@ extern "C" fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc
     if pid > 0 && !typed {
         // SAFETY: kill is async-signal-safe.
         unsafe { libc::kill(pid, sig) };
+    }
+}
+
+/// Forwards `SIGTERM`, `SIGHUP` and `SIGINT`/`SIGQUIT` sent by a process to `pid` (also
+/// for `scc oci-runtime`, which waits for the runtime).
+pub fn forward_signals(pid: i32) {
+    CHILD.store(pid, Ordering::Relaxed);
+    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+        handle(sig, forward);
     }
 }
 
@@ -234,7 +243,7 @@ fn parse_default(text: &str) -> Result<Action, Fail> {
 }
 
 /// The command as a shell would read it back.
-fn shell_words(cmd: &[OsString]) -> String {
+pub fn shell_words(cmd: &[OsString]) -> String {
     cmd.iter()
         .map(|w| {
             let w = w.to_string_lossy();
@@ -364,19 +373,7 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
     };
     // Our copy of the pipe's write end is closed once the child has its own.
     let mut pipe_w = Some(pipe_w);
-    // Ask the kernel to switch straight to us when a call is waiting (Linux 6.6+; an
-    // optimisation only).
-    let sync_wake_up = arch
-        .constant("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP")
-        .unwrap_or(1) as u64;
-    // SAFETY: SET_FLAGS takes an integer argument.
-    unsafe {
-        libc::ioctl(
-            listener.as_raw_fd(),
-            libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-            sync_wake_up,
-        )
-    };
+    notify::sync_wake_up(listener.as_fd(), arch);
 
     let execve = [arch.syscall("execve"), arch.syscall("execveat")].map(|s| s.map(|s| s.nr));
     let mut recording = Recording::default();
@@ -420,38 +417,18 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             }
             continue;
         }
-        // SAFETY: a zeroed seccomp_notif (the kernel requires it zeroed) for RECV to fill.
-        let mut req: libc::seccomp_notif = unsafe { std::mem::zeroed() };
-        // SAFETY: a valid listener and a pointer to a live seccomp_notif.
-        if unsafe {
-            libc::ioctl(
-                listener.as_raw_fd(),
-                libc::SECCOMP_IOCTL_NOTIF_RECV,
-                &mut req,
-            )
-        } != 0
-        {
-            // ENOENT: the caller died before we got it; EINTR: a signal. Poll again.
+        let Some(req) = notify::recv(listener.as_fd()) else {
             continue;
-        }
-        let nr = req.data.nr as u32;
+        };
         let from_helper = req.pid as i32 == shared.helper.load(Ordering::SeqCst);
-        if !from_helper && !started && execve.contains(&Some(nr)) {
+        if !from_helper && !started && execve.contains(&Some(req.nr)) {
             started = true;
         }
         if started && !from_helper {
-            recording.record(req.data.arch, nr, &req.data.args, mode);
+            recording.record(req.arch, req.nr, &req.args, mode);
             tasks.insert(req.pid);
         }
-        let resp = libc::seccomp_notif_resp {
-            id: req.id,
-            val: 0,
-            error: 0,
-            flags: libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
-        };
-        // SAFETY: a valid listener and a pointer to a live response. ENOENT (the caller
-        // died meanwhile) is fine.
-        unsafe { libc::ioctl(listener.as_raw_fd(), libc::SECCOMP_IOCTL_NOTIF_SEND, &resp) };
+        notify::allow(listener.as_fd(), req.id);
     }
     while status.is_none() && child > 0 {
         // The filter is gone with every task that used it; the child is at most a zombie.

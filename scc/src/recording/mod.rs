@@ -10,6 +10,7 @@
 //! the supervisor that receives the calls lives in the `scc` binary.
 
 pub mod args;
+pub mod container;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -216,13 +217,22 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
                     rule.action
                 ));
             }
-            let mut values: Vec<Values> = enum_args.iter().map(|_| Values::Any).collect();
-            if let Some(cond) = &rule.cond {
+            let any: Vec<Values> = enum_args.iter().map(|_| Values::Any).collect();
+            // A JSON profile's entries of one syscall import as `||` of them: each one's
+            // values are united per argument, as several rules' are below.
+            let alternatives = match &rule.cond {
+                Some(Expr::Or(alts)) => alts.iter().collect(),
+                Some(cond) => vec![cond],
+                None => Vec::new(),
+            };
+            let mut alts: Vec<Vec<Values>> = Vec::new();
+            for &cond in &alternatives {
                 let tests = match cond {
                     Expr::Test(_) => vec![cond],
                     Expr::And(v) => v.iter().collect(),
                     _ => return Err(format!("{}: `{name}`: cannot merge this condition", loc())),
                 };
+                let mut alt = any.clone();
                 for t in tests {
                     let Expr::Test(t) = t else {
                         return Err(format!("{}: `{name}`: cannot merge this condition", loc()));
@@ -237,7 +247,7 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
                         _ => BTreeSet::new(),
                     };
                     match slot {
-                        Some(i) if !set.is_empty() => values[i] = Values::Set(set),
+                        Some(i) if !set.is_empty() => alt[i] = Values::Set(set),
                         _ => {
                             return Err(format!(
                                 "{}: `{name}`: cannot merge a condition on argument {} that `scc trace` does not record",
@@ -247,7 +257,26 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
                         }
                     }
                 }
+                alts.push(alt);
             }
+            let values = match alts.split_first() {
+                None => any,
+                Some((first, rest)) => {
+                    let mut united = first.clone();
+                    for alt in rest {
+                        for (a, b) in united.iter_mut().zip(alt) {
+                            a.union(b);
+                        }
+                    }
+                    if !is_product(&alts, &united) {
+                        return Err(format!(
+                            "{}: `{name}`: cannot merge a condition that is not one set of values per argument",
+                            loc()
+                        ));
+                    }
+                    united
+                }
+            };
             let count = trailing_count(sources, rule.origin.stmt);
             let call = Call {
                 count,
@@ -273,6 +302,37 @@ pub fn read_policy(policy: &Policy, sources: &SourceMap) -> Result<Recording, St
         }
     }
     Ok(rec)
+}
+
+/// Whether the alternatives (each a set of values per argument) allow exactly the
+/// combinations `united` (their union per argument) does: then uniting them per argument,
+/// as a recording does, allows nothing more.
+fn is_product(alts: &[Vec<Values>], united: &[Values]) -> bool {
+    let mut points: BTreeSet<Vec<u64>> = BTreeSet::new();
+    for alt in alts {
+        let mut partial: Vec<Vec<u64>> = vec![Vec::new()];
+        for (v, u) in alt.iter().zip(united) {
+            match (v, u) {
+                (Values::Any, Values::Any) => {}
+                (Values::Set(set), Values::Set(_)) => {
+                    partial = partial
+                        .iter()
+                        .flat_map(|p| set.iter().map(move |x| [p.as_slice(), &[*x]].concat()))
+                        .collect();
+                }
+                _ => return false,
+            }
+        }
+        points.extend(partial);
+    }
+    let product: usize = united
+        .iter()
+        .map(|u| match u {
+            Values::Set(s) => s.len(),
+            Values::Any => 1,
+        })
+        .product();
+    points.len() == product
 }
 
 /// The number in a `// N calls` comment at the end of the statement's last line.
@@ -562,11 +622,29 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_of_one_set_per_argument_merge() {
+        // As `scc import` reads the one-entry-per-combination JSON `write_oci` writes.
+        let src = "default kill; allow socket(domain == AF_UNIX && type == SOCK_STREAM || domain == AF_UNIX && type == SOCK_DGRAM || domain == AF_INET && type == SOCK_STREAM || domain == AF_INET && type == SOCK_DGRAM);";
+        let out = compile_str("x.sc", src);
+        let rec = read_policy(out.policy.as_ref().unwrap(), &out.sources).unwrap();
+        let socket = &rec.arches[&A].calls["socket"];
+        assert_eq!(
+            socket.args[0],
+            Values::Set([c("AF_UNIX"), c("AF_INET")].into())
+        );
+        assert_eq!(
+            socket.args[1],
+            Values::Set([c("SOCK_STREAM"), c("SOCK_DGRAM")].into())
+        );
+    }
+
+    #[test]
     fn merge_refuses_rules_it_cannot_represent() {
         for src in [
             "default kill; errno(EPERM) mkdir;",
             "default kill; allow write(fd == 1);",
             "default kill; allow socket(domain == AF_UNIX || type == SOCK_STREAM);",
+            "default kill; allow socket(domain == AF_UNIX && type == SOCK_STREAM || domain == AF_INET && type == SOCK_DGRAM);",
         ] {
             let out = compile_str("x.sc", src);
             assert!(
