@@ -73,13 +73,14 @@ fn bundle(runc: &Path, name: &str, profile: Value, args: &[&str]) -> Bundle {
 fn run(runc: &Path, b: &Bundle, id: &str) -> Output {
     let state = b.dir.join("state");
     let id = format!("scc-{}-{id}", std::process::id());
-    Command::new(runc)
-        .arg("--root")
-        .arg(&state)
-        .args(["run", &id])
-        .current_dir(&b.dir)
-        .output()
-        .unwrap()
+    testkit::output_within(
+        Command::new(runc)
+            .arg("--root")
+            .arg(&state)
+            .args(["run", &id])
+            .current_dir(&b.dir),
+        std::time::Duration::from_secs(120),
+    )
 }
 
 /// The exported OCI profile of a policy for the host.

@@ -12,16 +12,15 @@ use seccomp_dsl::{Arch, Output};
 
 mod check;
 mod compile;
+mod exec;
 mod fmt;
 mod hook;
 mod lint;
-mod notify;
 mod oci;
 mod recorder;
 mod run;
 mod sarif;
 mod stats;
-mod sys;
 mod trace;
 
 #[derive(Parser)]

@@ -11,7 +11,7 @@
 //! while the container is torn down are added by a second write.
 
 use std::io::{self, Read};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,7 +22,7 @@ use seccomp_scc::recording::{ArgMode, Recording};
 use serde_json::Value;
 
 use crate::hook::Log;
-use crate::notify;
+use seccomp_rt::Listener;
 
 /// How long the recorder waits for the runtime to connect before giving up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -203,8 +203,8 @@ fn close_other_fds(keep: i32) {
 }
 
 /// One listener the runtime handed us.
-struct Listener {
-    fd: OwnedFd,
+struct Connection {
+    listener: Listener,
     /// The container's first process's (not an `exec`'s).
     init: bool,
 }
@@ -228,14 +228,14 @@ impl Recorder {
             return self.output.discard();
         }
         let mut sock = Some(sock);
-        let mut listeners: Vec<Listener> = Vec::new();
+        let mut listeners: Vec<Connection> = Vec::new();
         let mut init_pid = None;
         let exit_group = self.arch.syscall("exit_group").map(|s| s.nr);
         loop {
             let mut pfds: Vec<libc::pollfd> = sock
                 .iter()
                 .map(|s| s.as_raw_fd())
-                .chain(listeners.iter().map(|l| l.fd.as_raw_fd()))
+                .chain(listeners.iter().map(|l| l.listener.as_raw_fd()))
                 .map(|fd| libc::pollfd {
                     fd,
                     events: libc::POLLIN,
@@ -269,13 +269,19 @@ impl Recorder {
                 if revents.next().unwrap_or(0) & libc::POLLIN != 0 {
                     while let Ok((conn, _)) = s.accept() {
                         match receive(conn) {
-                            Ok((pid, fd)) => {
-                                notify::sync_wake_up(fd.as_fd(), self.arch);
+                            Ok((pid, listener)) => {
+                                // An optimisation (Linux 6.6+); our own poll waits, so
+                                // `recv` must never block.
+                                let _ = listener.set_sync_wake_up(true);
+                                if let Err(e) = listener.set_nonblocking(true) {
+                                    self.log.warn(&format!("a listener: {e}"));
+                                    continue;
+                                }
                                 let init = init_pid.is_none();
                                 if init {
                                     init_pid = Some(pid.unwrap_or(0));
                                 }
-                                listeners.push(Listener { fd, init });
+                                listeners.push(Connection { listener, init });
                             }
                             Err(e) => self.log.warn(&format!(
                                 "a connection to {} brought no listener: {e}",
@@ -288,18 +294,26 @@ impl Recorder {
             let mut gone = Vec::new();
             for (i, (l, ev)) in listeners.iter().zip(revents).enumerate() {
                 if ev & libc::POLLIN != 0 {
-                    let Some(call) = notify::recv(l.fd.as_fd()) else {
-                        continue;
+                    let call = match l.listener.recv() {
+                        Ok(call) => call,
+                        Err(seccomp_rt::Error::NoTargets) => {
+                            gone.push(i);
+                            continue;
+                        }
+                        // The caller died before we took it, or another wake-up.
+                        Err(_) => continue,
                     };
+                    let nr = call.data.nr as u32;
                     self.recording
-                        .record(call.arch, call.nr, &call.args, ArgMode::Enums);
+                        .record(call.data.arch, nr, &call.data.args, ArgMode::Enums);
                     let last_call = Some(call.pid) == init_pid
-                        && Some(call.nr) == exit_group
-                        && call.arch == self.arch.audit_arch();
+                        && Some(nr) == exit_group
+                        && call.data.arch == self.arch.audit_arch();
                     if last_call {
                         self.write();
                     }
-                    notify::allow(l.fd.as_fd(), call.id);
+                    // Recording, not deciding (the target may have died meanwhile).
+                    let _ = l.listener.continue_(&call);
                 } else if ev & (libc::POLLHUP | libc::POLLERR) != 0 {
                     gone.push(i);
                 }
@@ -351,48 +365,13 @@ impl Recorder {
 /// Reads what the runtime sends on connecting: the container's state (JSON, runtime-spec
 /// `ContainerProcessState`) with the listener fd (`SCM_RIGHTS`). Returns the container's
 /// first process's pid (`state.pid`) and the listener.
-fn receive(conn: UnixStream) -> io::Result<(Option<u32>, OwnedFd)> {
+fn receive(conn: UnixStream) -> io::Result<(Option<u32>, Listener)> {
     conn.set_nonblocking(false)?;
     conn.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut buf = vec![0u8; 64 << 10];
-    // Room for a few descriptors; we keep the first.
-    let mut cmsg = [0u64; 8];
-    let mut iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
-    };
-    // SAFETY: a zeroed msghdr, then pointed at live buffers.
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    msg.msg_iov = &mut iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = cmsg.as_mut_ptr().cast();
-    msg.msg_controllen = std::mem::size_of_val(&cmsg) as _;
-    // SAFETY: recvmsg into the buffers described by `msg`, which outlive the call.
-    let n = unsafe { libc::recvmsg(conn.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
-    if n < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let mut fds = Vec::new();
-    // SAFETY: walking the control messages the kernel filled in, with the libc macros.
-    unsafe {
-        let mut c = libc::CMSG_FIRSTHDR(&msg);
-        while !c.is_null() {
-            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
-                let data = libc::CMSG_DATA(c).cast::<libc::c_int>();
-                let count = ((*c).cmsg_len as usize - libc::CMSG_LEN(0) as usize)
-                    / std::mem::size_of::<libc::c_int>();
-                for i in 0..count {
-                    fds.push(OwnedFd::from_raw_fd(data.add(i).read_unaligned()));
-                }
-            }
-            c = libc::CMSG_NXTHDR(&msg, c);
-        }
-    }
-    let fd = fds
-        .into_iter()
-        .next()
-        .ok_or_else(|| io::Error::other("no file descriptor was sent"))?;
-    let mut data = buf[..n as usize].to_vec();
+    let (fd, n) = seccomp_rt::notify::recv_fd(&conn, &mut buf).map_err(io::Error::from)?;
+    let fd = Listener::from_fd(fd).map_err(io::Error::from)?;
+    let mut data = buf[..n].to_vec();
     // One message in practice; read on if the JSON was split.
     let state = loop {
         if let Ok(v) = serde_json::from_slice::<Value>(&data) {

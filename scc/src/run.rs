@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use seccomp_dsl::{Arch, SeccompData};
 
-use crate::{Fail, load, sys};
+use crate::{Fail, exec, load};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,7 +29,7 @@ pub fn run(a: Args) -> Result<(), Fail> {
             a.policy.display()
         ))
     })?;
-    let exec = match sys::Exec::new(&a.command) {
+    let exec = match exec::Exec::new(&a.command) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(anstream::stderr(), "scc: error: {e}");
@@ -53,7 +53,7 @@ pub fn run(a: Args) -> Result<(), Fail> {
     }
     let filter = seccomp_rt::Filter::new(program.insns.clone())
         .map_err(|e| Fail::Usage(format!("the compiled filter is invalid: {e}")))?;
-    sys::default_signal(libc::SIGPIPE);
+    exec::default_signal(libc::SIGPIPE);
     if let Err(e) = filter.installer().tsync(true).install() {
         return Err(Fail::Usage(format!(
             "cannot install the seccomp filter of {}: {e}; not running the command unsandboxed",
@@ -91,4 +91,85 @@ pub fn status(a: StatusArgs) -> Result<(), Fail> {
         writeln!(stdout, "no_new_privs: {}", u8::from(nnp))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Set in the child process of [`tsync_failure_is_an_error_and_installs_nothing`].
+    const TSYNC_CHILD: &str = "SCC_TEST_TSYNC_CHILD";
+
+    /// `ret ALLOW`: a filter that changes nothing, so the test process lives on.
+    static ALLOW_ALL: seccomp_rt::Filter =
+        seccomp_rt::Filter::from_static(&[seccomp_rt::SockFilter::ret(0x7fff_0000)]);
+
+    /// `Seccomp_filters:` of `/proc/TASK/status` (Linux 5.9+).
+    fn filters(task: &str) -> u32 {
+        std::fs::read_to_string(format!("/proc/{task}/status"))
+            .expect("read /proc status")
+            .lines()
+            .find_map(|l| l.strip_prefix("Seccomp_filters:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("Seccomp_filters (Linux 5.9+)")
+    }
+
+    /// On the real kernel, with the installer `scc run` uses (seccomp-rt's): a thread
+    /// that installed a filter of its own cannot be synchronised, `seccomp(TSYNC)` returns
+    /// its id (a positive value) and installs nothing; that must be an error (scc's own
+    /// installer once returned `Ok`, so `scc run` exec'd the command without any filter). Runs in a fresh child process (this test
+    /// binary again), because installing filters is for life.
+    #[test]
+    fn tsync_failure_is_an_error_and_installs_nothing() {
+        if std::env::var_os(TSYNC_CHILD).is_some() {
+            return tsync_child();
+        }
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "--exact",
+                "run::tests::tsync_failure_is_an_error_and_installs_nothing",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(TSYNC_CHILD, "1")
+            .output()
+            .expect("run the child");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("tsync child: ok"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn tsync_child() {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let other = std::thread::spawn(move || {
+            ALLOW_ALL.install().expect("the thread's own filter");
+            // SAFETY: gettid takes no arguments.
+            ready_tx.send(unsafe { libc::gettid() }).expect("ready");
+            done_rx.recv().expect("done");
+            filters("thread-self")
+        });
+        let tid = ready_rx.recv().expect("ready");
+        let err = ALLOW_ALL
+            .installer()
+            .tsync(true)
+            .install()
+            .expect_err("a thread with its own filter cannot be synchronised");
+        assert!(
+            matches!(err, seccomp_rt::Error::Tsync { tid: t, .. } if t == tid),
+            "{err}"
+        );
+        assert_eq!(filters("thread-self"), 0, "nothing installed here");
+        done_tx.send(()).expect("done");
+        assert_eq!(
+            other.join().expect("join"),
+            1,
+            "the other thread kept its own"
+        );
+        // With the conflicting thread gone, TSYNC succeeds and returns 0.
+        ALLOW_ALL.installer().tsync(true).install().unwrap();
+        assert_eq!(filters("thread-self"), 1);
+        println!("tsync child: ok");
+    }
 }

@@ -19,17 +19,19 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::Write;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use clap::ValueEnum;
+use seccomp_dsl::bpf::SockFilter;
 use seccomp_dsl::{Action, Arch};
+use seccomp_rt::{Filter, Listener};
 use seccomp_scc::recording::{self as trace, ArgMode, Recording};
 
-use crate::{Fail, load, notify, sys};
+use crate::{Fail, exec, load};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ArgsMode {
@@ -139,30 +141,20 @@ fn handle(sig: libc::c_int, handler: Handler) {
 /// The tracing filter: notify for everything but the calls every policy allows anyway
 /// (`exit_group`, and `rt_sigreturn`/`restart_syscall`, which a signal arriving while
 /// they wait for an answer would turn into `EINTR` where no program expects one).
-fn tracing_filter(arch: Arch) -> Vec<libc::sock_filter> {
+fn tracing_filter(arch: Arch) -> Vec<SockFilter> {
+    use seccomp_dsl::bpf::{BPF_JEQ, BPF_JMP, offset, ret};
     let nr = |n: &str| arch.syscall(n).expect("every arch has it").nr;
-    let stmt = |code: u16, k: u32| libc::sock_filter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jeq = |k: u32, jt: u8, jf: u8| libc::sock_filter {
-        code: 0x15,
-        jt,
-        jf,
-        k,
-    };
+    let jeq = |k: u32, jt: u8, jf: u8| SockFilter::jump(BPF_JMP | BPF_JEQ, k, jt, jf);
     let [a, b, c] = trace::ESSENTIAL.map(nr);
     vec![
-        stmt(0x20, 4),                // ld [arch]
+        SockFilter::load(offset::ARCH),
         jeq(arch.audit_arch(), 0, 4), // another ABI: notify
-        stmt(0x20, 0),                // ld [nr]
-        jeq(a, 3, 0),                 // essentials: allow
+        SockFilter::load(offset::NR),
+        jeq(a, 3, 0), // essentials: allow
         jeq(b, 2, 0),
         jeq(c, 1, 0),
-        stmt(0x06, libc::SECCOMP_RET_USER_NOTIF),
-        stmt(0x06, libc::SECCOMP_RET_ALLOW),
+        SockFilter::ret(ret::USER_NOTIF),
+        SockFilter::ret(ret::ALLOW),
     ]
 }
 
@@ -183,7 +175,7 @@ pub fn run(a: Args) -> Result<ExitCode, Fail> {
         .or_else(|| old.default.clone())
         .unwrap_or_else(|| "kill".into());
     let default_action = parse_default(&default)?;
-    let exec = match sys::Exec::new(&a.command) {
+    let exec = match exec::Exec::new(&a.command) {
         Ok(e) => e,
         Err(e) => {
             let _ = writeln!(anstream::stderr(), "scc: error: {e}");
@@ -318,14 +310,15 @@ struct Traced {
 }
 
 /// Wrapper to move the prepared command to the helper thread.
-struct SendExec(sys::Exec);
+struct SendExec(exec::Exec);
 
 // SAFETY: `Exec`'s raw pointers point into heap buffers (`CString`s and `Vec`s) that it
 // owns and never changes; moving it to another thread moves the owners with them.
 unsafe impl Send for SendExec {}
 
-fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail> {
-    let filter = tracing_filter(arch);
+fn supervise(arch: Arch, exec: exec::Exec, mode: ArgMode) -> Result<Traced, Fail> {
+    let filter = Filter::new(tracing_filter(arch))
+        .map_err(|e| Fail::Usage(format!("the tracing filter is invalid: {e}")))?;
     let shared = Arc::new(Shared {
         helper: AtomicI32::new(UNSET),
         listener: AtomicI32::new(UNSET),
@@ -371,9 +364,16 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             fd => break unsafe { OwnedFd::from_raw_fd(fd) },
         }
     };
+    let listener =
+        Listener::from_fd(listener).map_err(|e| Fail::Usage(format!("the listener: {e}")))?;
     // Our copy of the pipe's write end is closed once the child has its own.
     let mut pipe_w = Some(pipe_w);
-    notify::sync_wake_up(listener.as_fd(), arch);
+    // One receiver serving one caller at a time: worth asking for (Linux 6.6+).
+    let _ = listener.set_sync_wake_up(true);
+    // Our own `poll` below waits (with a timeout, to reap children); `recv` only takes.
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Fail::Usage(format!("the listener: {e}")))?;
 
     let execve = [arch.syscall("execve"), arch.syscall("execveat")].map(|s| s.map(|s| s.nr));
     let mut recording = Recording::default();
@@ -417,18 +417,31 @@ fn supervise(arch: Arch, exec: sys::Exec, mode: ArgMode) -> Result<Traced, Fail>
             }
             continue;
         }
-        let Some(req) = notify::recv(listener.as_fd()) else {
-            continue;
+        let req = match listener.recv() {
+            Ok(req) => req,
+            // The caller died before we took it, or another wake-up: poll again.
+            Err(seccomp_rt::Error::NotificationGone | seccomp_rt::Error::WouldBlock) => {
+                continue;
+            }
+            Err(seccomp_rt::Error::NoTargets) => break,
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
+            Err(e) => return Err(Fail::Usage(format!("receiving a traced call: {e}"))),
         };
         let from_helper = req.pid as i32 == shared.helper.load(Ordering::SeqCst);
-        if !from_helper && !started && execve.contains(&Some(req.nr)) {
+        let nr = req.data.nr as u32;
+        if !from_helper && !started && execve.contains(&Some(nr)) {
             started = true;
         }
         if started && !from_helper {
-            recording.record(req.arch, req.nr, &req.args, mode);
+            recording.record(req.data.arch, nr, &req.data.args, mode);
             tasks.insert(req.pid);
         }
-        notify::allow(listener.as_fd(), req.id);
+        // Recording, not deciding: the call runs as if there were no filter. (The
+        // target died meanwhile: nothing to answer.)
+        match listener.continue_(&req) {
+            Ok(()) | Err(seccomp_rt::Error::NotificationGone) => {}
+            Err(e) => return Err(Fail::Usage(format!("answering a traced call: {e}"))),
+        }
     }
     while status.is_none() && child > 0 {
         // The filter is gone with every task that used it; the child is at most a zombie.
@@ -481,7 +494,7 @@ fn reap(child: i32, status: &mut Option<libc::c_int>) {
 /// The helper thread: installs the notifying filter, forks the command, exits. After
 /// the filter is on, each syscall here waits for the main thread's answer, so only raw
 /// syscalls that take no lock and allocate nothing.
-fn helper(shared: &Shared, filter: &[libc::sock_filter], cmd: &SendExec, pipe_w: i32) {
+fn helper(shared: &Shared, filter: &Filter, cmd: &SendExec, pipe_w: i32) {
     // SAFETY: blocking every signal in this thread only (the command gets an empty mask
     // before exec); gettid takes no arguments.
     unsafe {
@@ -490,11 +503,18 @@ fn helper(shared: &Shared, filter: &[libc::sock_filter], cmd: &SendExec, pipe_w:
         libc::pthread_sigmask(libc::SIG_SETMASK, &all, std::ptr::null_mut());
         shared.helper.store(libc::gettid(), Ordering::SeqCst);
     }
-    let flags = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER;
-    let installed = sys::install(filter, flags | libc::SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
-        .or_else(|_| sys::install(filter, flags));
+    // `new_listener` makes no system call and allocates nothing once the filter is on
+    // (seccomp-rt tests that). WAIT_KILLABLE_RECV (Linux 5.19+): once a call is taken,
+    // only a fatal signal interrupts it; without it, a retry.
+    let installed = filter
+        .installer()
+        .wait_killable_recv(true)
+        .new_listener()
+        .or_else(|_| filter.installer().new_listener());
     match installed {
-        Ok(fd) => shared.listener.store(fd as i32, Ordering::SeqCst),
+        Ok(listener) => shared
+            .listener
+            .store(listener.into_fd().into_raw_fd(), Ordering::SeqCst),
         Err(e) => {
             shared
                 .listener
@@ -541,17 +561,9 @@ mod tests {
 
     #[test]
     fn tracing_filter_notifies_all_but_the_essentials() {
-        use seccomp_dsl::bpf::{SockFilter, interp};
+        use seccomp_dsl::bpf::interp;
         for arch in Arch::ALL {
-            let prog: Vec<SockFilter> = tracing_filter(arch)
-                .iter()
-                .map(|i| SockFilter {
-                    code: i.code,
-                    jt: i.jt,
-                    jf: i.jf,
-                    k: i.k,
-                })
-                .collect();
+            let prog = tracing_filter(arch);
             seccomp_dsl::bpf::verify::verify(&prog).expect("a valid filter");
             let run = |audit: u32, name: &str| {
                 let nr = arch.syscall(name).map_or(7, |s| s.nr);

@@ -52,10 +52,10 @@ fn ok(o: Output) -> Output {
     o
 }
 
+/// Runs a command to its end; one that hangs (a runtime waiting for a listener that
+/// never comes) fails the test after two minutes instead of hanging CI.
 fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    testkit::output_within(cmd, Duration::from_secs(120))
 }
 
 /// Every syscall a JSON profile allows (by any rule).
@@ -437,13 +437,19 @@ fn exec_sessions_are_recorded_too() {
     std::fs::write(rt.bundle.join("config.json"), c.to_string()).unwrap();
     let id = format!("scc-exec-{}", std::process::id());
     let state = rt.state.to_str().unwrap();
-    ok(run(Command::new(SCC)
-        .args(["oci-runtime", "--runtime"])
-        .arg(&runc)
-        .args(["--", "--root", state, "run", "--detach", &id])
-        .current_dir(&rt.bundle)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())));
+    // Detached: the container keeps its standard streams, so no pipes to wait for.
+    let started = testkit::status_within(
+        Command::new(SCC)
+            .args(["oci-runtime", "--runtime"])
+            .arg(&runc)
+            .args(["--", "--root", state, "run", "--detach", &id])
+            .current_dir(&rt.bundle)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        Duration::from_secs(120),
+    );
+    assert!(started.success(), "runc run --detach: {started:?}");
     // `sync` only in the exec'd process, which gets a listener of its own.
     ok(run(
         Command::new(&runc).args(["--root", state, "exec", &id, "sync"])

@@ -153,7 +153,6 @@ pub fn run_bounded(
     memory: u64,
     time: std::time::Duration,
 ) -> Bounded {
-    use std::io::Read as _;
     use std::os::unix::process::CommandExt as _;
     let limit = libc::rlimit {
         rlim_cur: memory,
@@ -169,35 +168,14 @@ pub fn run_bounded(
             Ok(())
         });
     }
-    cmd.stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
     let start = std::time::Instant::now();
-    let mut child = cmd.spawn().expect("spawn the bounded command");
-    // Drain the pipes on threads so a chatty child never blocks on a full pipe.
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        if start.elapsed() > time {
-            timed_out = true;
+    let (mut child, out, err) = spawn_drained(&mut cmd);
+    let (status, timed_out) = match wait_until(&mut child, start + time) {
+        Some(st) => (st, false),
+        None => {
             let _ = child.kill();
-            break child.wait().expect("wait after kill");
+            (child.wait().expect("wait after kill"), true)
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
     };
     let elapsed = start.elapsed();
     Bounded {
@@ -206,5 +184,92 @@ pub fn run_bounded(
         elapsed,
         stdout: String::from_utf8_lossy(&out.join().expect("stdout reader")).into_owned(),
         stderr: String::from_utf8_lossy(&err.join().expect("stderr reader")).into_owned(),
+    }
+}
+
+/// Runs `cmd` like [`Command::output`](std::process::Command::output) (standard input
+/// from `/dev/null`), but a command still running after `limit` is killed and the test
+/// fails saying which: a hung external program (a container runtime waiting forever)
+/// fails its test instead of hanging CI.
+pub fn output_within(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::Output {
+    let start = std::time::Instant::now();
+    let (mut child, out, err) = spawn_drained(cmd);
+    match wait_until(&mut child, start + limit) {
+        Some(status) => std::process::Output {
+            status,
+            stdout: out.join().expect("stdout reader"),
+            stderr: err.join().expect("stderr reader"),
+        },
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            // The readers are left behind: a grandchild may hold the pipes open.
+            panic!("{cmd:?} did not finish within {limit:?}; killed it");
+        }
+    }
+}
+
+/// Runs `cmd` with the standard streams it was given (like
+/// [`Command::status`](std::process::Command::status)), killed and failing the test if
+/// it runs longer than `limit`: for commands that leave a process holding their output
+/// (a detached container), whose pipes would never close.
+pub fn status_within(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    match wait_until(&mut child, start + limit) {
+        Some(status) => status,
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {limit:?}; killed it");
+        }
+    }
+}
+
+type Reader = std::thread::JoinHandle<Vec<u8>>;
+
+/// Spawns `cmd` with standard input from `/dev/null` and its output drained on threads,
+/// so a chatty child never blocks on a full pipe.
+fn spawn_drained(cmd: &mut std::process::Command) -> (std::process::Child, Reader, Reader) {
+    use std::io::Read as _;
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = pipe.read_to_end(&mut s);
+            s
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    (child, out, err)
+}
+
+/// Waits for `child` until `deadline`; `None` if it is still running then.
+fn wait_until(
+    child: &mut std::process::Child,
+    deadline: std::time::Instant,
+) -> Option<std::process::ExitStatus> {
+    loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            return Some(st);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
